@@ -1,0 +1,50 @@
+# Tagdesk. The two commands the README gives:
+#   make run    install what is missing (Debian/Ubuntu packages, Go), build and start the app
+#   make test   install what is missing, then go vet, the tests and the real-window test
+# Others: make build, make bench (benchmarks and the comparison with the sqlite3 shell), make fuzz.
+
+GO      := .ci/go
+TAGS    := migrated_fynedo
+BIN     := ./tagdesk
+FUZZTIME ?= 1m
+
+export LANG ?= C.UTF-8
+
+.PHONY: run test build deps test-deps vet unit window-test bench fuzz clean
+
+run: deps build
+	$(BIN) $(ARGS)
+
+build:
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+test: test-deps vet unit window-test
+
+deps:
+	@.ci/deps
+
+test-deps:
+	@.ci/deps test
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+unit:
+	$(GO) test -tags $(TAGS) ./...
+
+window-test: build
+	.ci/window-test $(BIN)
+
+# Benchmarks of import and export (100,000 spans), then the same work by the sqlite3 shell.
+bench: deps build
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/...
+	.ci/bench-sqlite $(BIN)
+
+# Each fuzz target for FUZZTIME (default 1m).
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+
+clean:
+	rm -f $(BIN)

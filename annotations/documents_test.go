@@ -1,0 +1,183 @@
+package annotations
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestAddDocument(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	d, added, err := p.AddDocument(ctx, NewDocument{Name: "a.txt", SourceID: "A-1", Meta: []byte(` { "lang" : "fr" } `),
+		Text: "\r\n\n  Titre : l’offensive\r\nCorps du texte."})
+	if err != nil || !added {
+		t.Fatalf("AddDocument: %v, added %v", err, added)
+	}
+	if d.FirstLine != "Titre : l’offensive" || string(d.Meta) != `{"lang":"fr"}` || d.Length != 39 || len(d.Hash) != 64 {
+		t.Errorf("document %+v", d)
+	}
+	if d.Key() != "A-1" {
+		t.Errorf("Key() = %q, want the source id", d.Key())
+	}
+	same, added, err := p.AddDocument(ctx, NewDocument{Name: "copy.txt", Text: "\n\n  Titre : l’offensive\nCorps du texte."})
+	if err != nil || added || same.ID != d.ID || same.Name != "a.txt" {
+		t.Errorf("adding the same text again: %+v, added %v, %v", same, added, err)
+	}
+	noID := mustAddDocument(t, p, "b", "other")
+	if noID.Key() != noID.Hash[:16] {
+		t.Errorf("Key() without source id = %q, want the hash prefix", noID.Key())
+	}
+	for name, nd := range map[string]NewDocument{
+		"invalid UTF-8":     {Name: "x", Text: "\xff"},
+		"meta not object":   {Name: "x", Text: "y", Meta: []byte(`"fr"`)},
+		"meta invalid JSON": {Name: "x", Text: "y", Meta: []byte(`{"a":}`)},
+	} {
+		if _, _, err := p.AddDocument(ctx, nd); err == nil {
+			t.Errorf("%s: AddDocument accepted %+v", name, nd)
+		}
+	}
+}
+
+func TestListDocumentsPages(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	var ids []int64
+	for i := range 25 {
+		d := mustAddDocument(t, p, fmt.Sprintf("doc%02d", i), fmt.Sprintf("Texte numéro %d\nsuite", i))
+		ids = append(ids, d.ID)
+	}
+	mustAddSpan(t, p, NewSpan{DocumentID: ids[3], Annotator: "alice", Label: "actor", Start: 0, End: 5})
+	mustAddSpan(t, p, NewSpan{DocumentID: ids[3], Annotator: "alice", Label: "claim", Start: 0, End: 5})
+	mustAddSpan(t, p, NewSpan{DocumentID: ids[3], Annotator: "bob", Label: "actor", Start: 0, End: 5})
+	if err := p.SetStatus(ctx, ids[7], "alice", StatusDone); err != nil {
+		t.Fatal(err)
+	}
+
+	var all []DocumentEntry
+	var after int64
+	for pages := 0; ; pages++ {
+		page, err := p.ListDocuments(ctx, DocumentQuery{Annotator: "alice", After: after, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			if pages != 3 {
+				t.Errorf("%d pages of 10 for 25 documents, want 3", pages)
+			}
+			break
+		}
+		all = append(all, page...)
+		after = page[len(page)-1].ID
+	}
+	if len(all) != 25 {
+		t.Fatalf("paged through %d documents, want 25", len(all))
+	}
+	for i, e := range all {
+		wantStatus, wantSpans := StatusNew, 0
+		switch i {
+		case 3:
+			wantStatus, wantSpans = StatusInProgress, 2
+		case 7:
+			wantStatus = StatusDone
+		}
+		if e.ID != ids[i] || e.Status != wantStatus || e.Spans != wantSpans || e.FirstLine != fmt.Sprintf("Texte numéro %d", i) {
+			t.Errorf("entry %d = %+v; want status %s, %d spans", i, e, wantStatus, wantSpans)
+		}
+	}
+	pr, err := p.Progress(ctx, "alice")
+	if err != nil || pr != (Progress{Documents: 25, New: 23, InProgress: 1, Done: 1}) {
+		t.Errorf("Progress(alice) = %+v, %v", pr, err)
+	}
+	if pr, _ := p.Progress(ctx, "nobody"); pr != (Progress{Documents: 25, New: 25}) {
+		t.Errorf("Progress(nobody) = %+v", pr)
+	}
+}
+
+func TestFirstLine(t *testing.T) {
+	long := strings.Repeat("é", 250)
+	tests := map[string]string{
+		"":                    "",
+		"\n\n   \nBonjour\nx": "Bonjour",
+		"  « Titre »  \n":     "« Titre »",
+		long:                  strings.Repeat("é", firstLineMax),
+	}
+	for in, want := range tests {
+		if got := firstLine(in); got != want {
+			t.Errorf("firstLine(%.20q) = %.20q, want %.20q", in, got, want)
+		}
+	}
+}
+
+func TestStats(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	a := mustAddDocument(t, p, "a", "Kyiv and Moscow")
+	b := mustAddDocument(t, p, "b", "Kharkiv")
+	mustAddDocument(t, p, "c", "nothing")
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "alice", Label: "actor", Start: 9, End: 15})
+	mustAddSpan(t, p, NewSpan{DocumentID: b.ID, Annotator: "bob", Label: "claim", Start: 0, End: 7})
+	p.SetStatus(ctx, a.ID, "alice", StatusDone)
+
+	st, err := p.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Documents != 3 || st.Spans != 3 {
+		t.Errorf("documents %d, spans %d", st.Documents, st.Spans)
+	}
+	var labels []string
+	for _, l := range st.Labels {
+		labels = append(labels, fmt.Sprintf("%s=%d", l.Name, l.Spans))
+	}
+	if got := strings.Join(labels, " "); got != "actor=2 figure=0 weapon=0 claim=1" {
+		t.Errorf("labels %s", got)
+	}
+	if len(st.Annotators) != 2 {
+		t.Fatalf("annotators %+v", st.Annotators)
+	}
+	alice, bob := st.Annotators[0], st.Annotators[1]
+	if alice.Name != "alice" || alice.Spans != 2 || alice.ByLabel["actor"] != 2 ||
+		alice.Status[StatusDone] != 1 || alice.Status[StatusInProgress] != 0 || alice.Status[StatusNew] != 2 {
+		t.Errorf("alice %+v", alice)
+	}
+	if bob.Spans != 1 || bob.ByLabel["claim"] != 1 || bob.Status[StatusInProgress] != 1 || bob.Status[StatusNew] != 2 {
+		t.Errorf("bob %+v", bob)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	d := mustAddDocument(t, p, "a", "Kyiv")
+	s := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	r, err := p.Check(ctx)
+	if err != nil || !r.OK() || r.SchemaVersion != SchemaVersion {
+		t.Fatalf("Check of a sound project: %+v, %v", r, err)
+	}
+	// damage it behind Tagdesk's back
+	if _, err := p.db.Exec(`UPDATE spans SET "end" = 9 WHERE id = ?`, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.db.Exec(`UPDATE texts SET text = 'Kiev' WHERE document_id = ?`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.db.Exec(`PRAGMA foreign_keys = OFF; INSERT INTO statuses VALUES (999, 1, 'done', ''); PRAGMA foreign_keys = ON`); err != nil {
+		t.Fatal(err)
+	}
+	r, err = p.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"foreign key: a row of statuses points to a missing documents row",
+		fmt.Sprintf("span %d of document %d ends at 9, past the end of the text (4)", s.ID, d.ID),
+		fmt.Sprintf("document %d: its text does not match its hash", d.ID),
+	}
+	if !slices.Equal(r.Problems, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(r.Problems, "\n"), strings.Join(want, "\n"))
+	}
+}

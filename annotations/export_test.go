@@ -1,0 +1,121 @@
+package annotations
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// exportFixture: three documents; alice finished a and started b, bob started a, c is untouched.
+func exportFixture(t *testing.T) *Project {
+	t.Helper()
+	ctx := context.Background()
+	p := mustOpen(t)
+	a := mustAddDocument(t, p, "a", "Kyiv said 40 drones were shot down.")
+	b := mustAddDocument(t, p, "b", "Moscow denied it.")
+	mustAddDocument(t, p, "c", "Nobody annotated this.")
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "alice", Label: "claim", Start: 10, End: 34})
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "alice", Label: "figure", Start: 10, End: 19})
+	mustAddSpan(t, p, NewSpan{DocumentID: a.ID, Annotator: "bob", Label: "actor", Start: 0, End: 4})
+	mustAddSpan(t, p, NewSpan{DocumentID: b.ID, Annotator: "alice", Label: "actor", Start: 0, End: 6})
+	if err := p.SetStatus(ctx, a.ID, "alice", StatusDone); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// exportSummary renders what Export gave: "doc[annotators]: spans".
+func exportSummary(t *testing.T, p *Project, q ExportQuery) (string, error) {
+	t.Helper()
+	var lines []string
+	err := p.Export(context.Background(), q, func(d *ExportDocument) error {
+		var st []string
+		for _, a := range sortedKeys(d.Statuses) {
+			st = append(st, a+"="+string(d.Statuses[a]))
+		}
+		lines = append(lines, fmt.Sprintf("%s%v{%s}: %s", d.Name, d.Annotators, strings.Join(st, ","),
+			strings.Join(spanKeys(d.Spans), ", ")))
+		if d.Text == "" {
+			t.Errorf("document %s exported without its text", d.Name)
+		}
+		return nil
+	})
+	return strings.Join(lines, "\n"), err
+}
+
+func TestExportFilters(t *testing.T) {
+	p := exportFixture(t)
+	tests := map[string]struct {
+		q    ExportQuery
+		want []string
+	}{
+		"everything": {ExportQuery{}, []string{
+			"a[alice bob]{alice=done,bob=in_progress}: alice actor 0-4, bob actor 0-4, alice figure 10-19, alice claim 10-34",
+			"b[alice]{alice=in_progress}: alice actor 0-6",
+			"c[]{}: ",
+		}},
+		"alice": {ExportQuery{Annotators: []string{"alice"}}, []string{
+			"a[alice]{alice=done}: alice actor 0-4, alice figure 10-19, alice claim 10-34",
+			"b[alice]{alice=in_progress}: alice actor 0-6",
+		}},
+		"done": {ExportQuery{Status: StatusDone}, []string{
+			"a[alice]{alice=done}: alice actor 0-4, alice figure 10-19, alice claim 10-34",
+		}},
+		"bob done": {ExportQuery{Annotators: []string{"bob"}, Status: StatusDone}, nil},
+		"in progress": {ExportQuery{Status: StatusInProgress}, []string{
+			"a[bob]{bob=in_progress}: bob actor 0-4",
+			"b[alice]{alice=in_progress}: alice actor 0-6",
+		}},
+		"new": {ExportQuery{Status: StatusNew}, []string{
+			"b[bob]{}: ",
+			"c[alice bob]{}: ",
+		}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := exportSummary(t, p, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Join(tt.want, "\n"); got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+	if _, err := exportSummary(t, p, ExportQuery{Annotators: []string{"carol"}}); err == nil ||
+		Message(err) != `There is no annotator named "carol" in this project (there are: alice, bob).` {
+		t.Errorf("unknown annotator: %v", Message(err))
+	}
+	if _, err := exportSummary(t, p, ExportQuery{Status: "finished"}); err == nil {
+		t.Error("an unknown status was accepted")
+	}
+}
+
+// TestExportSnapshot checks that an export sees one state of the project even while it is written.
+func TestExportSnapshot(t *testing.T) {
+	ctx := context.Background()
+	p := exportFixture(t)
+	var names []string
+	err := p.Export(ctx, ExportQuery{}, func(d *ExportDocument) error {
+		if d.Name == "a" {
+			// a write in the middle of the export, committed at once
+			if _, _, err := p.AddDocument(ctx, NewDocument{Name: "late", Text: "added during the export"}); err != nil {
+				return err
+			}
+		}
+		names = append(names, d.Name)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"a", "b", "c"}) {
+		t.Errorf("export saw %v; want the documents as they were when it started", names)
+	}
+	if docs, _ := p.ListDocuments(ctx, DocumentQuery{}); len(docs) != 4 {
+		t.Errorf("the write during the export was lost: %d documents", len(docs))
+	}
+}

@@ -1,0 +1,347 @@
+package formats
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// writeFiles writes name → content under a new temporary folder and returns the folder.
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// problems runs an import that must fail and returns its problems with the folder prefix removed.
+func problems(t *testing.T, p *annotations.Project, dir, format string, opts annotations.ImportOptions, names ...string) []string {
+	t.Helper()
+	var paths []string
+	for _, n := range names {
+		paths = append(paths, filepath.Join(dir, n))
+	}
+	r := Open(paths, format, strings.NewReader(""))
+	defer r.Close()
+	rep, err := p.Import(context.Background(), r, opts)
+	var ie *annotations.ImportErrors
+	if !errors.As(err, &ie) {
+		t.Fatalf("import of %v: %+v, %v; want problems", names, rep, err)
+	}
+	var out []string
+	for _, e := range ie.Problems {
+		out = append(out, strings.TrimPrefix(filepath.ToSlash(e.Error()), filepath.ToSlash(dir)+"/"))
+	}
+	return out
+}
+
+type importCase struct {
+	files  map[string]string
+	format string
+	opts   annotations.ImportOptions
+	want   []string
+}
+
+func TestImportErrors(t *testing.T) {
+	tests := map[string]importCase{
+		"invalid UTF-8 in a text file": {
+			files: map[string]string{"a.txt": "ligne un\nligne d\xe9ux\n"},
+			want:  []string{"a.txt:2: invalid UTF-8 at byte 8 (0xE9); save the file as UTF-8"},
+		},
+		"NUL bytes": {
+			files: map[string]string{"bin.txt": "PK\x03\x04\x00\x00"},
+			want:  []string{"bin.txt:1: the file contains NUL bytes: it is not a text file"},
+		},
+		"invalid UTF-8 in JSONL": {
+			files: map[string]string{"a.jsonl": "{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n"},
+			want:  []string{"a.jsonl:2: invalid UTF-8 at byte 14 (0xE9); save the file as UTF-8"},
+		},
+		"bad JSON": {
+			files: map[string]string{"a.jsonl": "{\"text\": \"ok\"}\n{\"text\": \"no end\n{\"text\": 1}\n"},
+			want: []string{
+				"a.jsonl:2: the JSON ends too early (truncated line?)",
+				`a.jsonl:3: "text" should be a string, not a JSON number`,
+			},
+		},
+		"two values on a line": {
+			files: map[string]string{"a.jsonl": `{"text": "a"} {"text": "b"}` + "\n"},
+			want:  []string{"a.jsonl:1: invalid JSON: more than one JSON value on the line"},
+		},
+		"missing text": {
+			files: map[string]string{"a.jsonl": "\n\n{\"name\": \"x\", \"spans\": []}\n"},
+			want:  []string{`a.jsonl:3: "text" is missing`},
+		},
+		"offsets": {
+			files: map[string]string{"a.jsonl": `{"text": "Kyiv 🙂", "spans": [` +
+				`{"start": 4, "end": 2, "label": "actor"}, {"start": 0, "end": 9, "label": "actor"}, {"start": -3, "end": 1, "label": "actor"}]}` + "\n"},
+			opts: annotations.ImportOptions{Annotator: "alice"},
+			want: []string{
+				`a.jsonl:1: span 1 ("actor"): end 2 is before start 4`,
+				`a.jsonl:1: span 2 ("actor"): end 9 is past the end of the text (6 characters)`,
+				`a.jsonl:1: span 3 ("actor"): start -3 is negative`,
+			},
+		},
+		"offsets that are not whole numbers": {
+			files: map[string]string{"a.jsonl": `{"text": "abc", "spans": [{"start": 1.5, "end": 2, "label": "actor"}]}` + "\n" +
+				`{"text": "abc", "spans": [{"start": "1", "end": 2, "label": "actor"}]}` + "\n" +
+				`{"text": "abc", "spans": [{"start": 1e30, "end": 2, "label": "actor"}]}` + "\n" +
+				`{"text": "abc", "spans": [{"end": 2, "label": "actor"}]}` + "\n"},
+			opts: annotations.ImportOptions{Annotator: "alice"},
+			want: []string{
+				"a.jsonl:1: span 1: start 1.5 is not a whole number",
+				"a.jsonl:2: span 1: start should be a number, not a string",
+				"a.jsonl:3: span 1: start 1e30 is too large",
+				"a.jsonl:4: span 1: start is missing",
+			},
+		},
+		"span text mismatch": {
+			files: map[string]string{"a.jsonl": `{"text": "Kiev is the capital", "spans": [{"start": 0, "end": 4, "label": "actor", "text": "Kyiv", "annotator": "a"}]}` + "\n"},
+			want:  []string{`a.jsonl:1: span 1 ("actor"): its text "Kyiv" does not match the document text at 0–4, which is "Kiev"`},
+		},
+		"no annotator": {
+			files: map[string]string{"a.jsonl": `{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "actor"}]}` + "\n"},
+			want:  []string{`a.jsonl:1: span 1 ("actor") has no annotator; give one with --annotator or an "annotator" field`},
+		},
+		"unknown field": {
+			files:  map[string]string{"a.jsonl": `{"text": "abc", "label": [[0, 1, "X"]]}` + "\n"},
+			format: JSONL,
+			want:   []string{`a.jsonl:1: unknown field "label" (this looks like a doccano file: use --format doccano)`},
+		},
+		"unknown span field": {
+			files: map[string]string{"a.jsonl": `{"text": "abc", "spans": [{"start": 0, "end": 1, "label": "x", "lable": "y"}]}` + "\n"},
+			want:  []string{`a.jsonl:1: span 1: unknown field "lable"`},
+		},
+		"strict labels": {
+			files: map[string]string{"a.jsonl": `{"text": "EU", "label": [[0, 2, "ORG"]]}` + "\n"},
+			opts:  annotations.ImportOptions{Annotator: "alice", StrictLabels: true},
+			want:  []string{`a.jsonl:1: span 1 ("ORG"): the label "ORG" is not in the project's label set (--strict-labels)`},
+		},
+		"doccano text classification": {
+			files:  map[string]string{"c.jsonl": `{"text": "great", "label": ["positive"]}` + "\n"},
+			format: Doccano,
+			want:   []string{`c.jsonl:1: "label" holds plain labels, not [start, end, "label"] triples: this is a text-classification file, not sequence labelling`},
+		},
+		"doccano bad triple and entity": {
+			files: map[string]string{"d.jsonl": `{"text": "abc", "label": [[0, 1]]}` + "\n" +
+				`{"text": "abc", "entities": [{"start_offset": 0, "label": "X"}]}` + "\n" +
+				`{"text": "abc", "label": [[0, 9, "X"]]}` + "\n"},
+			format: Doccano,
+			opts:   annotations.ImportOptions{Annotator: "alice"},
+			want: []string{
+				`d.jsonl:1: label 1 should be [start, end, "label"]`,
+				"d.jsonl:2: entity 1: end_offset is missing",
+				`d.jsonl:3: span 1 ("X"): end 9 is past the end of the text (3 characters)`,
+			},
+		},
+		"JSON array": {
+			files: map[string]string{"tasks.json": `[{"text": "a"}]`},
+			want:  []string{"tasks.json:1: this is a JSON array; Tagdesk reads JSON Lines: one JSON object per line"},
+		},
+		"unknown extension": {
+			files: map[string]string{"notes.md": "# hi"},
+			want:  []string{`notes.md: cannot tell the format from the extension ".md"; give --format (txt, jsonl, doccano)`},
+		},
+		"missing file": {
+			files: map[string]string{},
+			want:  []string{"nothing.jsonl: no such file or folder"},
+		},
+		"empty folder": {
+			files: map[string]string{"corpus/.hidden.txt": "x", "corpus/readme.md": "x"},
+			want:  []string{"corpus: the folder has no .txt or .jsonl files"},
+		},
+	}
+	names := map[string][]string{
+		"invalid UTF-8 in a text file": {"a.txt"}, "NUL bytes": {"bin.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
+		"bad JSON": {"a.jsonl"}, "two values on a line": {"a.jsonl"}, "missing text": {"a.jsonl"}, "offsets": {"a.jsonl"},
+		"offsets that are not whole numbers": {"a.jsonl"}, "span text mismatch": {"a.jsonl"}, "no annotator": {"a.jsonl"},
+		"unknown field": {"a.jsonl"}, "unknown span field": {"a.jsonl"}, "strict labels": {"a.jsonl"},
+		"doccano text classification": {"c.jsonl"}, "doccano bad triple and entity": {"d.jsonl"}, "JSON array": {"tasks.json"},
+		"unknown extension": {"notes.md"}, "missing file": {"nothing.jsonl"}, "empty folder": {"corpus"},
+		"problems in several files, the good ones not imported": {"good.txt", "bad.txt", "c.jsonl"},
+	}
+	tests["problems in several files, the good ones not imported"] = importCase{
+		files: map[string]string{"good.txt": "Kyiv", "bad.txt": "\xff", "c.jsonl": "{]\n"},
+		want: []string{
+			"bad.txt:1: invalid UTF-8 at byte 1 (0xFF); save the file as UTF-8",
+			"c.jsonl:1: invalid JSON at byte 2: invalid character ']' looking for beginning of object key string",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := openProject(t)
+			dir := writeFiles(t, tt.files)
+			got := problems(t, p, dir, tt.format, tt.opts, names[name]...)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if st, _ := p.Stats(context.Background()); st.Documents != 0 || st.Spans != 0 || len(st.Labels) != 4 {
+				t.Errorf("the failed import changed the project: %+v", st)
+			}
+		})
+	}
+}
+
+func TestImportFolder(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"corpus/2024/mars/a.txt":     "« Nous avons repoussé l’assaut », a déclaré le porte-parole.",
+		"corpus/2024/b.TXT":          "\uFEFFWindows text\r\nline two\r\n",
+		"corpus/.git/config.txt":     "not a document",
+		"corpus/notes.md":            "not a document",
+		"corpus/labelled.jsonl":      `{"id": "x1", "text": "Kyiv", "spans": [{"start": 0, "end": 4, "label": "actor", "annotator": "alice"}]}` + "\n",
+		"corpus/doccano/d.jsonl":     `{"text": "EU rejects", "label": [[0, 2, "ORG"]], "annotator": "bob", "source": "conll"}` + "\n",
+		"corpus/2024/mars/empty.txt": "",
+	})
+	p := openProject(t)
+	rep := importFiles(t, p, "", annotations.ImportOptions{}, filepath.Join(dir, "corpus"))
+	if rep.Documents != 5 || rep.Spans != 2 || !slices.Equal(rep.LabelsAdded, []string{"ORG"}) {
+		t.Errorf("report %+v", rep)
+	}
+	var names []string
+	p.Export(context.Background(), annotations.ExportQuery{}, func(d *annotations.ExportDocument) error {
+		names = append(names, d.Name+"="+string(d.Meta))
+		return nil
+	})
+	want := []string{"2024/b.TXT={}", "2024/mars/a.txt={}", "2024/mars/empty.txt={}", `d.jsonl:1={"source":"conll"}`, "x1={}"}
+	if !slices.Equal(names, want) {
+		t.Errorf("documents %v, want %v", names, want)
+	}
+}
+
+func TestImportStdin(t *testing.T) {
+	p := openProject(t)
+	r := Open([]string{"-"}, Doccano, strings.NewReader(`{"text": "EU", "label": [[0, 2, "ORG"]]}`+"\n"))
+	rep, err := p.Import(context.Background(), r, annotations.ImportOptions{Annotator: "a"})
+	if err != nil || rep.Spans != 1 {
+		t.Fatalf("stdin import: %+v, %v", rep, err)
+	}
+	r = Open([]string{"-"}, "", strings.NewReader("x"))
+	_, err = p.Import(context.Background(), r, annotations.ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "standard input: give --format to read standard input") {
+		t.Errorf("stdin without a format: %v", err)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := map[string]struct {
+		name, content, want string
+	}{
+		"txt":                      {"a.txt", "anything", TXT},
+		"tagdesk by spans":         {"a.jsonl", `{"text": "a", "spans": []}`, JSONL},
+		"doccano by label":         {"a.jsonl", `{"text": "a", "label": []}`, Doccano},
+		"doccano by entities":      {"a.ndjson", `{"text": "a", "entities": []}`, Doccano},
+		"decided by a later line":  {"a.jsonl", "{\"text\": \"a\"}\n\n{\"text\": \"b\", \"label\": [[0, 1, \"X\"]]}", Doccano},
+		"text only is Tagdesk":     {"a.jsonl", `{"text": "a"}`, JSONL},
+		"BOM and CRLF":             {"a.jsonl", "\uFEFF{\"text\": \"a\", \"entities\": []}\r\n", Doccano},
+		"upper-case extension":     {"A.JSONL", `{"text": "a", "label": []}`, Doccano},
+		"json holding JSON lines":  {"a.json", `{"text": "a", "spans": []}`, JSONL},
+		"unparsable line: Tagdesk": {"a.jsonl", `{oops`, JSONL},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := strings.NewReader(tt.content)
+			got, err := detect(tt.name, f)
+			if err != nil || got != tt.want {
+				t.Errorf("detect = %q, %v; want %q", got, err, tt.want)
+			}
+			if pos, _ := f.Seek(0, 1); pos != 0 {
+				t.Errorf("detect left the reader at %d", pos)
+			}
+		})
+	}
+}
+
+func TestLineReader(t *testing.T) {
+	long := strings.Repeat("x", 100_000)
+	lr := newLineReader(strings.NewReader("\uFEFFone\r\ntwo\n\n" + long + "\nlast"))
+	var got []string
+	for {
+		line, _, err := lr.next()
+		if err != nil {
+			break
+		}
+		got = append(got, string(line))
+	}
+	want := []string{"one", "two", "", long, "last"}
+	if !slices.Equal(got, want) {
+		t.Errorf("lines %.40q, want %.40q", got, want)
+	}
+}
+
+func FuzzJSONLReader(f *testing.F) {
+	for _, s := range []string{
+		`{"text": "Kyiv", "spans": [{"start": 0, "end": 4, "label": "actor", "annotator": "a"}]}`,
+		`{"id": 3, "text": "a\r\nb", "meta": {"k": [1]}, "status": {"a": "done"}}`,
+		"\uFEFF{\"text\": \"e\u0301\"}\n{]",
+		`{"text": "x", "spans": [{"start": 1e400, "end": -0, "label": ""}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzReader(t, NewJSONLReader(strings.NewReader(string(b)), "fuzz.jsonl"))
+	})
+}
+
+func FuzzDoccanoReader(f *testing.F) {
+	for _, s := range []string{
+		`{"text": "EU rejects", "label": [[0, 2, "ORG"]]}`,
+		`{"text": "X", "entities": [{"id": 0, "start_offset": 0, "end_offset": 1, "label": "ORG"}], "relations": [{}]}`,
+		`{"text": "x", "label": ["pos"], "meta": null, "id": 1.5}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzReader(t, NewDoccanoReader(strings.NewReader(string(b)), "fuzz.jsonl"))
+	})
+}
+
+// fuzzReader reads every record and imports the good ones: nothing may panic, every problem must be
+// an ImportError, and an import either succeeds or reports problems.
+func fuzzReader(t *testing.T, r annotations.RecordReader) {
+	var recs []*annotations.Record
+	for i := 0; i < 1000; i++ {
+		rec, err := r.Next()
+		if err != nil {
+			var ie *annotations.ImportError
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if !errors.As(err, &ie) {
+				t.Fatalf("reader error %v is not an ImportError", err)
+			}
+			continue
+		}
+		recs = append(recs, rec)
+	}
+	p := openProject(t)
+	_, err := p.Import(context.Background(), &sliceReader{recs: recs}, annotations.ImportOptions{Annotator: "fuzz"})
+	var ie *annotations.ImportErrors
+	if err != nil && !errors.As(err, &ie) {
+		t.Fatalf("import error %v is not ImportErrors", err)
+	}
+}
+
+type sliceReader struct{ recs []*annotations.Record }
+
+func (s *sliceReader) Next() (*annotations.Record, error) {
+	if len(s.recs) == 0 {
+		return nil, io.EOF
+	}
+	r := s.recs[0]
+	s.recs = s.recs[1:]
+	return r, nil
+}

@@ -1,0 +1,183 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/text"
+)
+
+// Tagdesk JSONL: one document per line,
+//
+//	{"id": "...", "name": "...", "text": "...", "meta": {...},
+//	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "..."}],
+//	 "status": {"alice": "done"}}
+//
+// Only "text" is required. Offsets are code points over "text". Unknown fields are refused, so a
+// misspelt field or a file of another format is not half-read.
+
+// NewJSONLReader returns a reader of Tagdesk JSONL from r; file names it in messages.
+func NewJSONLReader(r io.Reader, file string) annotations.RecordReader {
+	return &jsonLines{file: file, lines: newLineReader(r), parse: parseJSONL}
+}
+
+type jsonlLine struct {
+	ID        json.RawMessage   `json:"id"`
+	Name      *string           `json:"name"`
+	Text      *string           `json:"text"`
+	Meta      json.RawMessage   `json:"meta"`
+	Spans     []json.RawMessage `json:"spans"`
+	Status    map[string]string `json:"status"`
+	Relations []json.RawMessage `json:"relations"`
+}
+
+type jsonlSpan struct {
+	Start     json.RawMessage `json:"start"`
+	End       json.RawMessage `json:"end"`
+	Label     *string         `json:"label"`
+	Text      *string         `json:"text"`
+	Annotator string          `json:"annotator"`
+	Note      string          `json:"note"`
+}
+
+func parseJSONL(line []byte, rec *annotations.Record) string {
+	var l jsonlLine
+	if err := decodeStrictFields(line, &l); err != nil {
+		if f := unknownField(err); f != "" {
+			hint := ""
+			if f == "label" || f == "entities" {
+				hint = " (this looks like a doccano file: use --format doccano)"
+			}
+			return fmt.Sprintf("unknown field %q%s", f, hint)
+		}
+		return jsonProblem(err)
+	}
+	if l.Text == nil {
+		return `"text" is missing`
+	}
+	rec.Text, rec.Meta, rec.Relations = *l.Text, l.Meta, len(l.Relations)
+	var reason string
+	if rec.ID, reason = idString(l.ID); reason != "" {
+		return reason
+	}
+	if l.Name != nil {
+		rec.Name = *l.Name
+	}
+	if len(l.Status) > 0 {
+		rec.Statuses = map[string]annotations.Status{}
+		for a, s := range l.Status {
+			st, ok := annotations.ParseStatus(s)
+			if !ok {
+				return fmt.Sprintf("status of %q: %q is not new, in_progress or done", a, s)
+			}
+			rec.Statuses[a] = st
+		}
+	}
+	for i, raw := range l.Spans {
+		var s jsonlSpan
+		if err := decodeStrictFields(raw, &s); err != nil {
+			if f := unknownField(err); f != "" {
+				return fmt.Sprintf("span %d: unknown field %q", i+1, f)
+			}
+			return fmt.Sprintf("span %d: %s", i+1, jsonProblem(err))
+		}
+		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note}
+		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
+			return fmt.Sprintf("span %d: %s", i+1, reason)
+		}
+		if rs.End, reason = offset(s.End, "end"); reason != "" {
+			return fmt.Sprintf("span %d: %s", i+1, reason)
+		}
+		if s.Label == nil {
+			return fmt.Sprintf("span %d: \"label\" is missing", i+1)
+		}
+		rs.Label = *s.Label
+		rec.Spans = append(rec.Spans, rs)
+	}
+	return ""
+}
+
+// decodeStrictFields decodes like decodeStrict and refuses fields v does not have.
+func decodeStrictFields(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return fmt.Errorf("json: more than one JSON value on the line")
+	}
+	return nil
+}
+
+// unknownField returns the field named by a DisallowUnknownFields error, or "".
+func unknownField(err error) string {
+	const prefix = `json: unknown field "`
+	if s := err.Error(); strings.HasPrefix(s, prefix) {
+		return strings.TrimSuffix(strings.TrimPrefix(s, prefix), `"`)
+	}
+	return ""
+}
+
+// jsonlWriter writes Tagdesk JSONL.
+type jsonlWriter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewJSONLWriter returns a writer of Tagdesk JSONL to w: one document per line, spans sorted by start
+// then end. Importing its output into an empty project gives back the same documents and spans.
+func NewJSONLWriter(w io.Writer) Writer {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	return &jsonlWriter{w: bw, enc: newEncoder(bw)}
+}
+
+type jsonlOutLine struct {
+	ID     string            `json:"id,omitempty"`
+	Name   string            `json:"name"`
+	Text   string            `json:"text"`
+	Meta   json.RawMessage   `json:"meta"`
+	Spans  []jsonlOutSpan    `json:"spans"`
+	Status map[string]string `json:"status,omitempty"`
+}
+
+type jsonlOutSpan struct {
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Label     string `json:"label"`
+	Text      string `json:"text"`
+	Annotator string `json:"annotator"`
+	Note      string `json:"note,omitempty"`
+}
+
+func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
+	x := text.NewIndex(d.Text)
+	out := jsonlOutLine{ID: d.SourceID, Name: d.Name, Text: d.Text, Meta: d.Meta, Spans: make([]jsonlOutSpan, len(d.Spans))}
+	if len(out.Meta) == 0 {
+		out.Meta = json.RawMessage("{}")
+	}
+	for i, s := range d.Spans {
+		out.Spans[i] = jsonlOutSpan{s.Start, s.End, s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note}
+	}
+	if len(d.Statuses) > 0 {
+		out.Status = map[string]string{}
+		for a, s := range d.Statuses {
+			out.Status[a] = string(s)
+		}
+	}
+	return jw.enc.Encode(out)
+}
+
+func (jw *jsonlWriter) Close() error { return jw.w.Flush() }
+
+// newEncoder returns a JSON encoder that leaves <, > and & as they are: the output is data, not HTML.
+func newEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}

@@ -1,0 +1,205 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// MaxLine is the longest line (and so the longest document) a JSONL reader accepts: 64 MiB.
+const MaxLine = 64 << 20
+
+// lineReader reads the lines of a JSONL file, at most MaxLine bytes each, without the line end, and
+// without the byte-order mark some editors put at the start of the file.
+type lineReader struct {
+	r    *bufio.Reader
+	line int
+	buf  []byte
+}
+
+func newLineReader(r io.Reader) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 1<<16)}
+}
+
+// next returns the next line and its number. The slice is valid until the next call. At the end it
+// returns io.EOF; a line longer than MaxLine is skipped and reported as errLineTooLong.
+func (lr *lineReader) next() ([]byte, int, error) {
+	lr.buf = lr.buf[:0]
+	tooLong := false
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		if !tooLong {
+			if len(lr.buf)+len(chunk) > MaxLine {
+				tooLong, lr.buf = true, lr.buf[:0]
+			} else {
+				lr.buf = append(lr.buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == io.EOF && len(lr.buf) == 0 && !tooLong {
+			return nil, lr.line, io.EOF
+		}
+		if err != nil && err != io.EOF {
+			return nil, lr.line, err
+		}
+		lr.line++
+		if tooLong {
+			return nil, lr.line, errLineTooLong
+		}
+		line := bytes.TrimRight(lr.buf, "\r\n")
+		if lr.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\uFEFF"))
+		}
+		return line, lr.line, nil
+	}
+}
+
+var errLineTooLong = fmt.Errorf("the line is longer than %d MiB", MaxLine>>20)
+
+// jsonLines is a record reader over a JSON Lines file: parse turns one non-blank line of valid UTF-8
+// into a record, or returns the reason it cannot.
+type jsonLines struct {
+	file  string
+	lines *lineReader
+	parse func(line []byte, rec *annotations.Record) string
+}
+
+func (jl *jsonLines) Next() (*annotations.Record, error) {
+	for {
+		line, n, err := jl.lines.next()
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err == errLineTooLong {
+			return nil, &annotations.ImportError{File: jl.file, Line: n, Reason: err.Error()}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", jl.file, err)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		reason := utf8Problem(line)
+		rec := &annotations.Record{File: jl.file, Line: n}
+		if reason == "" {
+			reason = jl.parse(line, rec)
+		}
+		if reason != "" {
+			return nil, &annotations.ImportError{File: jl.file, Line: n, Reason: reason}
+		}
+		return rec, nil
+	}
+}
+
+// utf8Problem describes the first invalid UTF-8 in b, or returns "".
+func utf8Problem(b []byte) string {
+	if utf8.Valid(b) {
+		return ""
+	}
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Sprintf("invalid UTF-8 at byte %d (0x%02X); save the file as UTF-8", i+1, b[i])
+		}
+		i += n
+	}
+	return "invalid UTF-8"
+}
+
+// jsonProblem turns a JSON decoding error into a reason a user can act on.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return fmt.Sprintf("expected %s, found a JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
+		}
+		return fmt.Sprintf("%q should be %s, not a JSON %s", field, jsonKind(te.Type.Kind().String()), te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends too early (truncated line?)"
+	}
+	return "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "a list"
+	case "map", "struct":
+		return "an object"
+	case "int", "int64", "float64":
+		return "a number"
+	}
+	return "a " + goKind
+}
+
+// decodeStrict decodes one JSON value from b into v and refuses anything after it.
+func decodeStrict(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return errors.New("json: more than one JSON value on the line")
+	}
+	return nil
+}
+
+// offset parses a JSON number that must be a whole number: an offset. It returns a reason when not.
+func offset(raw json.RawMessage, name string) (int, string) {
+	s := string(bytes.TrimSpace(raw))
+	switch {
+	case s == "" || s == "null":
+		return 0, name + " is missing"
+	case s[0] == '"':
+		return 0, name + " should be a number, not a string"
+	case s[0] == '[' || s[0] == '{' || s == "true" || s == "false":
+		return 0, name + " should be a number"
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, fmt.Sprintf("%s %s is not a number", name, s)
+	case err != nil || math.Abs(f) > 1<<40:
+		return 0, fmt.Sprintf("%s %s is too large", name, s)
+	case f != math.Trunc(f):
+		return 0, fmt.Sprintf("%s %s is not a whole number", name, s)
+	}
+	return int(f), ""
+}
+
+// idString reads a record id that may be a JSON string or number.
+func idString(raw json.RawMessage) (string, string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", ""
+	}
+	var s string
+	if raw[0] == '"' {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", "\"id\" " + jsonProblem(err)
+		}
+		return s, ""
+	}
+	if _, err := strconv.ParseFloat(string(raw), 64); err == nil {
+		return string(raw), ""
+	}
+	return "", "\"id\" should be a string or a number"
+}

@@ -1,0 +1,84 @@
+package annotations
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// mustOpen opens a new project in a temporary folder, closed when the test ends.
+func mustOpen(tb testing.TB) *Project {
+	tb.Helper()
+	return mustOpenAt(tb, filepath.Join(tb.TempDir(), "test"+Extension))
+}
+
+func mustOpenAt(tb testing.TB, path string) *Project {
+	tb.Helper()
+	p, err := Open(context.Background(), path, OpenOptions{Create: true})
+	if err != nil {
+		tb.Fatalf("Open(%q): %v", path, err)
+	}
+	tb.Cleanup(func() { p.Close() })
+	return p
+}
+
+// fixedClock makes the project's times predictable: each call is one second after the last.
+func fixedClock(p *Project) {
+	t := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	p.now = func() time.Time {
+		t = t.Add(time.Second)
+		return t
+	}
+}
+
+// mustAddDocument adds a document with text and returns it.
+func mustAddDocument(tb testing.TB, p *Project, name, text string) Document {
+	tb.Helper()
+	d, _, err := p.AddDocument(context.Background(), NewDocument{Name: name, Text: text})
+	if err != nil {
+		tb.Fatalf("AddDocument(%q): %v", name, err)
+	}
+	return d
+}
+
+func mustAddSpan(tb testing.TB, p *Project, ns NewSpan) Span {
+	tb.Helper()
+	s, _, err := p.AddSpan(context.Background(), ns)
+	if err != nil {
+		tb.Fatalf("AddSpan(%+v): %v", ns, err)
+	}
+	return s
+}
+
+// recordList is a RecordReader over records and reader errors given in advance.
+type recordList struct {
+	items []any // *Record or error
+}
+
+func (r *recordList) Next() (*Record, error) {
+	if len(r.items) == 0 {
+		return nil, io.EOF
+	}
+	it := r.items[0]
+	r.items = r.items[1:]
+	if err, ok := it.(error); ok {
+		return nil, err
+	}
+	return it.(*Record), nil
+}
+
+func records(items ...any) *recordList { return &recordList{items: items} }
+
+func ptr[T any](v T) *T { return &v }
+
+// spanKeys renders spans as comparable strings: "annotator label start-end".
+func spanKeys(spans []Span) []string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = fmt.Sprintf("%s %s %d-%d", s.Annotator, s.Label, s.Start, s.End)
+	}
+	return out
+}

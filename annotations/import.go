@@ -1,0 +1,406 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tagdesk/tagdesk/annotations/text"
+)
+
+// maxProblems is how many import problems are kept; the rest are counted.
+const maxProblems = 100
+
+// Record is one document as a reader found it, before normalisation: offsets are code points over
+// Text as it arrived.
+type Record struct {
+	File string // for messages
+	Line int    // from 1
+
+	ID       string // the id the document had in its source
+	Name     string // "" lets the importer choose: ID, else FILE:LINE
+	Text     string
+	Meta     json.RawMessage // a JSON object, or empty
+	Spans    []RecordSpan
+	Statuses map[string]Status // by annotator
+
+	// Relations counts relations the record carried, which Tagdesk does not store yet; the import
+	// report lists them so they are not dropped silently.
+	Relations int
+}
+
+// RecordSpan is a span as a reader found it.
+type RecordSpan struct {
+	Start, End int
+	Label      string
+	Text       *string // when set, must equal the record's text at [Start, End)
+	Annotator  string  // "" takes the import's default annotator
+	Note       string
+}
+
+// RecordReader gives records one at a time. Next returns io.EOF after the last one. An *ImportError
+// reports a bad record; the reader can go on to the next. Any other error stops the import.
+type RecordReader interface {
+	Next() (*Record, error)
+}
+
+// ImportOptions say how to import.
+type ImportOptions struct {
+	// Annotator owns the spans that name no annotator of their own.
+	Annotator string
+	// StrictLabels rejects spans whose label is not in the project's label set instead of adding it.
+	StrictLabels bool
+	// DryRun does all the work and reports it, then rolls it back.
+	DryRun bool
+}
+
+// ImportReport says what an import did.
+type ImportReport struct {
+	Records          int      `json:"records"`
+	Documents        int      `json:"documents_added"`
+	DocumentsPresent int      `json:"documents_present"` // skipped: the same text was already in the project
+	Spans            int      `json:"spans_added"`
+	SpansPresent     int      `json:"spans_present"` // skipped: an identical span was already there
+	LabelsAdded      []string `json:"labels_added"`
+	AnnotatorsAdded  []string `json:"annotators_added"`
+	Notices          []string `json:"notices"` // what the user should know that did not stop the import
+	DryRun           bool     `json:"dry_run"`
+}
+
+// Import reads every record of r and adds its documents, spans and statuses in one transaction. If
+// any record has a problem, Import goes on reading to report all of them (up to 100) and then adds
+// nothing: the error is *ImportErrors. Documents whose normalised text is already in the project are
+// not added again, but their spans are.
+func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions) (ImportReport, error) {
+	var rep ImportReport
+	if opts.Annotator != "" {
+		if msg := CheckAnnotatorName(opts.Annotator); msg != "" {
+			return rep, userError(nil, "%s", msg)
+		}
+	}
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rep, fmt.Errorf("import: %w", err)
+	}
+	defer tx.Rollback()
+	im, err := p.newImporter(ctx, tx, opts)
+	if err != nil {
+		return rep, err
+	}
+	defer im.close()
+	relations, relationRecords := 0, 0
+	var relationPlaces []string
+	for {
+		if err := ctx.Err(); err != nil {
+			return ImportReport{}, err
+		}
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var ie *ImportError
+		if errors.As(err, &ie) {
+			im.problem(ie)
+			continue
+		}
+		if err != nil {
+			return ImportReport{}, fmt.Errorf("import: %w", err)
+		}
+		rep.Records++
+		if err := im.add(rec, &rep); err != nil {
+			return ImportReport{}, err
+		}
+		if rec.Relations > 0 {
+			relations += rec.Relations
+			relationRecords++
+			if len(relationPlaces) < 5 {
+				relationPlaces = append(relationPlaces, fmt.Sprintf("%s:%d", rec.File, rec.Line))
+			}
+		}
+	}
+	if len(im.errs.Problems) > 0 {
+		return ImportReport{}, &im.errs
+	}
+	if relations > 0 {
+		more := ""
+		if relationRecords > len(relationPlaces) {
+			more = ", ..."
+		}
+		rep.Notices = append(rep.Notices, fmt.Sprintf(
+			"%d relations were not imported: this version of Tagdesk does not store relations (%s%s).",
+			relations, strings.Join(relationPlaces, ", "), more))
+	}
+	rep.DryRun = opts.DryRun
+	if !opts.DryRun {
+		if err := tx.Commit(); err != nil {
+			return ImportReport{}, fmt.Errorf("import: commit: %w", err)
+		}
+	}
+	rep.LabelsAdded = append([]string{}, im.labelsAdded...)
+	rep.AnnotatorsAdded = append([]string{}, im.annotatorsAdded...)
+	rep.Notices = append([]string{}, rep.Notices...)
+	return rep, nil
+}
+
+// importer holds what one import transaction needs: prepared statements and name-to-id caches.
+type importer struct {
+	p          *Project
+	ctx        context.Context
+	tx         *sql.Tx
+	opts       ImportOptions
+	spanStmt   *sql.Stmt
+	labels     map[string]int64
+	labelSet   []Label
+	annotators map[string]int64
+
+	labelsAdded, annotatorsAdded []string
+	errs                         ImportErrors
+}
+
+func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, labels: map[string]int64{}, annotators: map[string]int64{}}
+	var err error
+	if im.labelSet, err = queryLabels(ctx, tx); err != nil {
+		return nil, err
+	}
+	for _, l := range im.labelSet {
+		im.labels[l.Name] = l.ID
+	}
+	im.spanStmt, err = tx.PrepareContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return im, nil
+}
+
+func (im *importer) close() { im.spanStmt.Close() }
+
+func (im *importer) problem(e *ImportError) {
+	if len(im.errs.Problems) < maxProblems {
+		im.errs.Problems = append(im.errs.Problems, e)
+	} else {
+		im.errs.More++
+	}
+}
+
+// preparedSpan is a record span checked and carried into the normalised text.
+type preparedSpan struct {
+	start, end int
+	label      string
+	annotator  string
+	note       string
+}
+
+// add checks rec and, while no problem has been found, writes it.
+func (im *importer) add(rec *Record, rep *ImportReport) error {
+	bad := func(format string, args ...any) {
+		im.problem(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
+	}
+	if !utf8.ValidString(rec.Text) {
+		bad("the text is not valid UTF-8")
+		return nil
+	}
+	meta, err := compactMeta(rec.Meta)
+	if err != nil {
+		bad("meta %s", err)
+		return nil
+	}
+	normText, m := text.Normalize(rec.Text)
+	orig := text.NewIndex(rec.Text)
+	normLen := utf8.RuneCountInString(normText)
+
+	spans := make([]preparedSpan, 0, len(rec.Spans))
+	ok := true
+	for i, rs := range rec.Spans {
+		what := fmt.Sprintf("span %d", i+1)
+		if rs.Label != "" {
+			what = fmt.Sprintf("span %d (%q)", i+1, rs.Label)
+		}
+		if reason := rangeProblem(rs.Start, rs.End, orig.Len()); reason != "" {
+			bad("%s: %s", what, reason)
+			ok = false
+			continue
+		}
+		if rs.Text != nil {
+			if got := orig.Slice(rs.Start, rs.End); !sameText(got, *rs.Text) {
+				bad("%s: its text %s does not match the document text at %d–%d, which is %s",
+					what, excerpt(*rs.Text), rs.Start, rs.End, excerpt(got))
+				ok = false
+				continue
+			}
+		}
+		if reason := checkName(rs.Label); reason != "" {
+			bad("%s: the label %s", what, reason)
+			ok = false
+			continue
+		}
+		annotator := rs.Annotator
+		if annotator == "" {
+			annotator = im.opts.Annotator
+		}
+		if annotator == "" {
+			bad("%s has no annotator; give one with --annotator or an \"annotator\" field", what)
+			ok = false
+			continue
+		}
+		if reason := checkName(annotator); reason != "" {
+			bad("%s: the annotator name %s", what, reason)
+			ok = false
+			continue
+		}
+		if _, known := im.labels[rs.Label]; !known && im.opts.StrictLabels {
+			bad("%s: the label %q is not in the project's label set (--strict-labels)", what, rs.Label)
+			ok = false
+			continue
+		}
+		start, end := m.Start(rs.Start), m.End(rs.End)
+		if start >= end || end > normLen {
+			bad("%s covers only characters that normalisation removes (a byte-order mark)", what)
+			ok = false
+			continue
+		}
+		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, cleanNote(rs.Note)})
+	}
+	for annotator, s := range rec.Statuses {
+		if reason := checkName(annotator); reason != "" {
+			bad("status of %q: the annotator name %s", annotator, reason)
+			ok = false
+		}
+		if _, valid := ParseStatus(string(s)); !valid {
+			bad("status of %q: %q is not new, in_progress or done", annotator, s)
+			ok = false
+		}
+	}
+	if !ok || len(im.errs.Problems) > 0 {
+		return nil // keep checking the rest, write nothing
+	}
+
+	name := rec.Name
+	if name == "" {
+		name = rec.ID
+	}
+	if name == "" {
+		name = fmt.Sprintf("%s:%d", baseName(rec.File), rec.Line)
+	}
+	d, added, err := im.p.insertDocument(im.ctx, im.tx, newDocument(name, rec.ID, meta, normText), normText)
+	if err != nil {
+		return err
+	}
+	if added {
+		rep.Documents++
+	} else {
+		rep.DocumentsPresent++
+	}
+	now := formatTime(im.p.now())
+	touched := map[int64]bool{}
+	for _, s := range spans {
+		labelID, err := im.labelID(s.label)
+		if err != nil {
+			return err
+		}
+		annotatorID, err := im.annotatorID(s.annotator)
+		if err != nil {
+			return err
+		}
+		res, err := im.spanStmt.ExecContext(im.ctx, d.ID, annotatorID, labelID, s.start, s.end, s.note, now, now)
+		if err != nil {
+			return fmt.Errorf("import: insert span: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			rep.Spans++
+			touched[annotatorID] = true
+		} else {
+			rep.SpansPresent++
+		}
+	}
+	for annotatorID := range touched {
+		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
+			return err
+		}
+	}
+	for _, annotator := range sortedKeys(rec.Statuses) {
+		annotatorID, err := im.annotatorID(annotator)
+		if err != nil {
+			return err
+		}
+		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, rec.Statuses[annotator]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// labelID returns the id of the label called name, adding it to the label set if needed.
+func (im *importer) labelID(name string) (int64, error) {
+	if id, ok := im.labels[name]; ok {
+		return id, nil
+	}
+	l := Label{Name: name, Color: nextColor(im.labelSet), Hotkey: freeHotkey(name, im.labelSet), Position: len(im.labelSet)}
+	l, err := insertLabel(im.ctx, im.tx, l)
+	if err != nil {
+		return 0, err
+	}
+	im.labelSet = append(im.labelSet, l)
+	im.labels[name] = l.ID
+	im.labelsAdded = append(im.labelsAdded, name)
+	return l.ID, nil
+}
+
+func (im *importer) annotatorID(name string) (int64, error) {
+	if id, ok := im.annotators[name]; ok {
+		return id, nil
+	}
+	id, err := im.p.annotatorID(im.ctx, im.tx, name, false)
+	if errors.Is(err, ErrNotFound) {
+		if id, err = im.p.annotatorID(im.ctx, im.tx, name, true); err == nil {
+			im.annotatorsAdded = append(im.annotatorsAdded, name)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	im.annotators[name] = id
+	return id, nil
+}
+
+// sameText reports whether a span's given text matches the document's: exactly, or once both are
+// normalised (a reader may have decomposed accents or CRLF line ends).
+func sameText(doc, given string) bool {
+	if doc == given {
+		return true
+	}
+	a, _ := text.Normalize(doc)
+	b, _ := text.Normalize(given)
+	return a == b
+}
+
+// excerpt quotes s for a message, cut to 40 characters.
+func excerpt(s string) string {
+	if utf8.RuneCountInString(s) > 40 {
+		s = string([]rune(s)[:39]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

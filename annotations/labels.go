@@ -1,0 +1,273 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tagdesk/tagdesk/assets"
+)
+
+// palette gives colours to labels created without one (by an import, say): the Okabe–Ito colours,
+// distinguishable with the common colour-vision deficiencies, then a few more.
+var palette = []string{
+	"#0072B2", "#E69F00", "#CC79A7", "#009E73", "#56B4E9", "#D55E00", "#F0E442", "#999999",
+	"#882255", "#44AA99", "#332288", "#AA4499", "#117733", "#DDCC77", "#88CCEE", "#661100",
+}
+
+var colorPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+
+// DefaultLabels returns the label set a new project starts with.
+func DefaultLabels() ([]Label, error) {
+	var raw []struct {
+		Name, Color, Hotkey, Guideline string
+	}
+	if err := json.Unmarshal(assets.DefaultLabels, &raw); err != nil {
+		return nil, fmt.Errorf("default labels: %w", err)
+	}
+	out := make([]Label, len(raw))
+	for i, r := range raw {
+		out[i] = Label{Name: r.Name, Color: r.Color, Hotkey: r.Hotkey, Guideline: r.Guideline, Position: i}
+	}
+	return out, nil
+}
+
+func (p *Project) seedLabels(ctx context.Context, tx *sql.Tx) error {
+	labels, err := DefaultLabels()
+	if err != nil {
+		return err
+	}
+	for _, l := range labels {
+		if _, err := insertLabel(ctx, tx, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Labels returns the project's label set in panel order.
+func (p *Project) Labels(ctx context.Context) ([]Label, error) {
+	return queryLabels(ctx, p.ro)
+}
+
+func queryLabels(ctx context.Context, q querier) ([]Label, error) {
+	var out []Label
+	err := eachRow(ctx, q, `SELECT id, name, color, hotkey, guideline, position FROM labels ORDER BY position, id`,
+		func(r *sql.Rows) error {
+			var l Label
+			err := r.Scan(&l.ID, &l.Name, &l.Color, &l.Hotkey, &l.Guideline, &l.Position)
+			out = append(out, l)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("labels: %w", err)
+	}
+	return out, nil
+}
+
+// AddLabel adds l to the end of the label set. An empty colour gets one from the palette; the
+// hotkey may be empty.
+func (p *Project) AddLabel(ctx context.Context, l Label) (Label, error) {
+	err := p.write(ctx, func(tx *sql.Tx) error {
+		labels, err := queryLabels(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if l.Color == "" {
+			l.Color = nextColor(labels)
+		}
+		if err := validateLabel(l, labels); err != nil {
+			return err
+		}
+		l.Position = len(labels)
+		l, err = insertLabel(ctx, tx, l)
+		return err
+	})
+	return l, err
+}
+
+// UpdateLabel changes the name, colour, hotkey and guideline of the label with l.ID. Spans keep their
+// label through a rename.
+func (p *Project) UpdateLabel(ctx context.Context, l Label) (Label, error) {
+	err := p.write(ctx, func(tx *sql.Tx) error {
+		labels, err := queryLabels(ctx, tx)
+		if err != nil {
+			return err
+		}
+		others := labels[:0:0]
+		found := false
+		for _, o := range labels {
+			if o.ID == l.ID {
+				found = true
+				l.Position = o.Position
+			} else {
+				others = append(others, o)
+			}
+		}
+		if !found {
+			return userError(ErrNotFound, "There is no such label.")
+		}
+		if err := validateLabel(l, others); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE labels SET name = ?, color = ?, hotkey = ?, guideline = ? WHERE id = ?`,
+			l.Name, l.Color, l.Hotkey, l.Guideline, l.ID)
+		return err
+	})
+	return l, err
+}
+
+// MoveLabel moves the label with id to position (from 0) in the panel order.
+func (p *Project) MoveLabel(ctx context.Context, id int64, position int) error {
+	return p.write(ctx, func(tx *sql.Tx) error {
+		labels, err := queryLabels(ctx, tx)
+		if err != nil {
+			return err
+		}
+		from := -1
+		for i, l := range labels {
+			if l.ID == id {
+				from = i
+			}
+		}
+		if from < 0 {
+			return userError(ErrNotFound, "There is no such label.")
+		}
+		position = max(0, min(position, len(labels)-1))
+		l := labels[from]
+		labels = append(labels[:from], labels[from+1:]...)
+		labels = append(labels[:position], append([]Label{l}, labels[position:]...)...)
+		for i, l := range labels {
+			if _, err := tx.ExecContext(ctx, `UPDATE labels SET position = ? WHERE id = ?`, i, l.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteLabel removes a label that no span uses.
+func (p *Project) DeleteLabel(ctx context.Context, id int64) error {
+	return p.write(ctx, func(tx *sql.Tx) error {
+		var name string
+		var used int
+		err := tx.QueryRowContext(ctx, `SELECT name, (SELECT count(*) FROM spans WHERE label_id = labels.id)
+			FROM labels WHERE id = ?`, id).Scan(&name, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return userError(ErrNotFound, "There is no such label.")
+		}
+		if err != nil {
+			return err
+		}
+		if used > 0 {
+			return userError(nil, "The label %q is used by %d spans; relabel or delete them first.", name, used)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE id = ?`, id); err != nil {
+			return err
+		}
+		// close the gap in the order
+		_, err = tx.ExecContext(ctx, `UPDATE labels SET position = (SELECT count(*) FROM labels AS o
+			WHERE o.position < labels.position OR (o.position = labels.position AND o.id < labels.id))`)
+		return err
+	})
+}
+
+func insertLabel(ctx context.Context, q querier, l Label) (Label, error) {
+	res, err := q.ExecContext(ctx, `INSERT INTO labels (name, color, hotkey, guideline, position) VALUES (?, ?, ?, ?, ?)`,
+		l.Name, l.Color, l.Hotkey, l.Guideline, l.Position)
+	if err != nil {
+		return l, fmt.Errorf("insert label %q: %w", l.Name, err)
+	}
+	l.ID, err = res.LastInsertId()
+	return l, err
+}
+
+// validateLabel checks l against the rest of the label set.
+func validateLabel(l Label, others []Label) error {
+	if reason := checkName(l.Name); reason != "" {
+		return userError(nil, "A label name %s.", reason)
+	}
+	if !colorPattern.MatchString(l.Color) {
+		return userError(nil, "The colour %q of label %q is not of the form #rrggbb.", l.Color, l.Name)
+	}
+	if reason := checkHotkey(l.Hotkey); reason != "" {
+		return userError(nil, "The hotkey %q of label %q %s.", l.Hotkey, l.Name, reason)
+	}
+	for _, o := range others {
+		if o.Name == l.Name {
+			return userError(nil, "There is already a label named %q.", l.Name)
+		}
+		if l.Hotkey != "" && strings.EqualFold(o.Hotkey, l.Hotkey) {
+			return userError(nil, "The hotkey %q is already used by label %q.", l.Hotkey, o.Name)
+		}
+	}
+	return nil
+}
+
+// checkName returns why s cannot name a label or an annotator, or "".
+func checkName(s string) string {
+	switch {
+	case s == "":
+		return "cannot be empty"
+	case strings.TrimSpace(s) != s:
+		return "cannot start or end with spaces"
+	case utf8.RuneCountInString(s) > 100:
+		return "is limited to 100 characters"
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "cannot contain control characters"
+	}
+	return ""
+}
+
+// checkHotkey returns why s cannot be a label hotkey, or "". The digits are taken: 1 to 9 pick labels
+// by position.
+func checkHotkey(s string) string {
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	switch {
+	case n != len(s):
+		return "must be a single character"
+	case unicode.IsDigit(r):
+		return "cannot be a digit (1 to 9 choose labels by position)"
+	case !unicode.IsLetter(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r):
+		return "must be a letter, punctuation or symbol"
+	}
+	return ""
+}
+
+// nextColor returns the first palette colour no label uses, or cycles when all are taken.
+func nextColor(labels []Label) string {
+	used := map[string]bool{}
+	for _, l := range labels {
+		used[strings.ToUpper(l.Color)] = true
+	}
+	for _, c := range palette {
+		if !used[c] {
+			return c
+		}
+	}
+	return palette[len(labels)%len(palette)]
+}
+
+// freeHotkey returns the first letter of name that no label uses as a hotkey, or "".
+func freeHotkey(name string, labels []Label) string {
+	taken := map[string]bool{}
+	for _, l := range labels {
+		taken[strings.ToLower(l.Hotkey)] = true
+	}
+	for _, r := range strings.ToLower(name) {
+		k := string(r)
+		if unicode.IsLetter(r) && !taken[k] {
+			return k
+		}
+	}
+	return ""
+}

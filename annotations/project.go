@@ -1,0 +1,293 @@
+package annotations
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Extension is the file extension of Tagdesk projects.
+const Extension = ".tagdesk"
+
+// applicationID marks a SQLite file as a Tagdesk project (PRAGMA application_id): "TagD".
+const applicationID = 0x54616744
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations are the schema changes in order; the schema version of a project is how many have run.
+var migrations = loadMigrations()
+
+// SchemaVersion is the schema version this build of Tagdesk writes.
+var SchemaVersion = len(migrations)
+
+func loadMigrations() []string {
+	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		panic(err) // the pattern is a constant
+	}
+	sort.Strings(names)
+	out := make([]string, len(names))
+	for i, n := range names {
+		b, err := migrationFiles.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+// Project is one open .tagdesk file.
+//
+// Writes go through a single connection that starts every transaction with BEGIN IMMEDIATE, so a write
+// never fails half-way for want of the lock; reads go through their own connections, which see the
+// last committed state and never wait for a writer (WAL).
+type Project struct {
+	path string
+	db   *sql.DB // writes
+	ro   *sql.DB // reads
+	now  func() time.Time
+}
+
+// OpenOptions say how to open a project.
+type OpenOptions struct {
+	// Create makes a new project when the file does not exist.
+	Create bool
+}
+
+// Open opens the project file at path, creating it if asked, and brings its schema up to date. It
+// refuses a file that is not a Tagdesk project or was written by a newer Tagdesk.
+func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) {
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !opts.Create:
+		return nil, userError(err, "There is no project at %s (tagdesk import creates one).", path)
+	case errors.Is(err, fs.ErrNotExist):
+		// created below
+	case err != nil:
+		return nil, userError(err, "Could not open %s: %v.", path, errors.Unwrap(err))
+	case fi.IsDir():
+		return nil, userError(nil, "%s is a folder, not a project file.", path)
+	default:
+		if err := probe(ctx, path); err != nil {
+			return nil, err
+		}
+	}
+
+	mode := "rw"
+	if opts.Create {
+		mode = "rwc"
+	}
+	db, err := sql.Open("sqlite3", dsn(path, mode, "immediate", false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxIdleTime(0)
+	p := &Project{path: path, db: db, now: time.Now}
+	if err := p.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	p.ro, err = sql.Open("sqlite3", dsn(path, "rw", "deferred", true))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	p.ro.SetMaxOpenConns(4)
+	return p, nil
+}
+
+// Path returns the absolute path of the project file.
+func (p *Project) Path() string { return p.path }
+
+// Close closes the project. Every edit was already committed when its call returned.
+func (p *Project) Close() error {
+	return errors.Join(p.ro.Close(), p.db.Close())
+}
+
+// dsn returns the data source name for path: every pooled connection gets the same settings.
+func dsn(path, mode, txlock string, readOnly bool) string {
+	q := "?mode=" + mode +
+		"&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000&_txlock=" + txlock
+	if readOnly {
+		q += "&_query_only=1"
+	}
+	return fileURI(path) + q
+}
+
+// fileURI returns path as an SQLite URI filename, escaping what a URI would misread.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p // file:/C:/... on Windows
+	}
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// probe looks at an existing file before Tagdesk changes anything in it (opening with WAL would
+// convert it), and refuses files that are not Tagdesk projects or are too new.
+func probe(ctx context.Context, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return userError(err, "Could not open %s: %v.", path, errors.Unwrap(err))
+	}
+	head := make([]byte, 16)
+	n, err := io.ReadFull(f, head)
+	f.Close()
+	if n == 0 {
+		return nil // an empty file becomes a new project
+	}
+	if err != nil || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
+		return userError(nil, "%s is not a Tagdesk project (it is not a SQLite database).", path)
+	}
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", path, err)
+	}
+	defer db.Close()
+	appID, version, tables, err := readHeader(ctx, db)
+	if err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
+			return userError(err, "%s is damaged or is not a Tagdesk project.", path)
+		}
+		return fmt.Errorf("probe %s: %w", path, err)
+	}
+	return checkHeader(path, appID, version, tables)
+}
+
+// readHeader reads what tells a Tagdesk project: its application id, schema version and table count.
+func readHeader(ctx context.Context, q querier) (appID, version, tables int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).
+		Scan(&appID, &version, &tables)
+	return appID, version, tables, err
+}
+
+func checkHeader(path string, appID, version, tables int) error {
+	switch {
+	case appID == 0 && version == 0 && tables == 0:
+		return nil // an empty database: a new project
+	case appID != applicationID:
+		return userError(nil, "%s is not a Tagdesk project (it is another program's SQLite database).", path)
+	case version > SchemaVersion:
+		return userError(ErrSchemaTooNew,
+			"%s was written by a newer Tagdesk (project schema %d; this Tagdesk knows up to %d). Update Tagdesk to open it.",
+			path, version, SchemaVersion)
+	}
+	return nil
+}
+
+// ErrSchemaTooNew is the cause when a project was written by a newer Tagdesk.
+var ErrSchemaTooNew = errors.New("schema too new")
+
+// migrate runs the migrations the file has not had, each in its own transaction that also sets
+// user_version, so a crash leaves the file at one version or the next, never between.
+func (p *Project) migrate(ctx context.Context) error {
+	for v := 0; v < len(migrations); v++ {
+		if err := p.migrateTo(ctx, v+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Project) migrateTo(ctx context.Context, target int) error {
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	defer tx.Rollback()
+	// Read inside the write transaction: another process may have migrated the file meanwhile.
+	appID, version, tables, err := readHeader(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	if err := checkHeader(p.path, appID, version, tables); err != nil {
+		return err
+	}
+	if version >= target {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[target-1]); err != nil {
+		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	if target == 1 {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+			return fmt.Errorf("migrate to 1: %w", err)
+		}
+		if err := p.seedLabels(ctx, tx); err != nil {
+			return fmt.Errorf("migrate to 1: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", target)); err != nil {
+		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	return nil
+}
+
+// write runs fn in one write transaction and commits it before returning: when write returns nil, the
+// change is on disk.
+func (p *Project) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// read runs fn in one read transaction: everything fn reads comes from the same snapshot of the project.
+func (p *Project) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := p.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// eachRow runs query and calls fn on each row.
+func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}

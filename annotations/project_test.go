@@ -1,0 +1,233 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestOpenCreatesProject(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new"+Extension)
+	if _, err := Open(ctx, path, OpenOptions{}); err == nil || !strings.Contains(Message(err), "There is no project at") {
+		t.Fatalf("Open without Create on a missing file: %v, want 'There is no project'", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("Open without Create made the file: %v", err)
+	}
+	p := mustOpenAt(t, path)
+	var appID, version int
+	var mode string
+	if err := p.ro.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version), (SELECT journal_mode FROM pragma_journal_mode)`).
+		Scan(&appID, &version, &mode); err != nil {
+		t.Fatal(err)
+	}
+	if appID != applicationID || version != SchemaVersion || mode != "wal" {
+		t.Errorf("application_id %#x, user_version %d, journal %s; want %#x, %d, wal", appID, version, mode, applicationID, SchemaVersion)
+	}
+	labels, err := p.Labels(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, l := range labels {
+		names = append(names, l.Name+":"+l.Hotkey)
+		if l.Guideline == "" || !colorPattern.MatchString(l.Color) {
+			t.Errorf("default label %q lacks a guideline or colour: %+v", l.Name, l)
+		}
+	}
+	if got, want := strings.Join(names, " "), "actor:a figure:f weapon:w claim:c"; got != want {
+		t.Errorf("default labels = %s, want %s", got, want)
+	}
+}
+
+// TestConnectionSettings checks that every pooled connection, for writing and reading, has the
+// settings of the DSN, not just the first one.
+func TestConnectionSettings(t *testing.T) {
+	p := mustOpen(t)
+	ctx := context.Background()
+	for name, db := range map[string]*sql.DB{"write": p.db, "read": p.ro} {
+		// hold several connections at once so that the pool opens more than one
+		var conns []*sql.Conn
+		for range 3 {
+			c, err := db.Conn(ctx)
+			if err != nil {
+				if name == "write" {
+					break // one connection only: the next would wait
+				}
+				t.Fatal(err)
+			}
+			conns = append(conns, c)
+			if name == "write" {
+				break
+			}
+		}
+		for i, c := range conns {
+			var fk, sync, timeout int
+			if err := c.QueryRowContext(ctx, `SELECT (SELECT foreign_keys FROM pragma_foreign_keys),
+				(SELECT synchronous FROM pragma_synchronous), (SELECT timeout FROM pragma_busy_timeout)`).
+				Scan(&fk, &sync, &timeout); err != nil {
+				t.Fatal(err)
+			}
+			if fk != 1 || sync != 2 || timeout != 5000 {
+				t.Errorf("%s connection %d: foreign_keys %d, synchronous %d, busy_timeout %d; want 1, 2 (FULL), 5000",
+					name, i, fk, sync, timeout)
+			}
+			c.Close()
+		}
+	}
+	if _, err := p.ro.Exec(`DELETE FROM labels`); err == nil {
+		t.Error("the read pool accepted a write")
+	}
+}
+
+func TestReopenKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keep"+Extension)
+	p, err := Open(ctx, path, OpenOptions{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := mustAddDocument(t, p, "a.txt", "« Nous avons abattu 40 drones », a dit Kyiv.")
+	s := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "figure", Start: 20, End: 29, Note: "drones"})
+	if err := p.SetStatus(ctx, d.ID, "alice", StatusDone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.AddLabel(ctx, Label{Name: "place"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	p = mustOpenAt(t, path)
+	got, err := p.Span(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Start != 20 || got.End != 29 || got.Note != "drones" || got.Label != "figure" || got.Annotator != "alice" {
+		t.Errorf("span after reopen = %+v", got)
+	}
+	if st, _ := p.Status(ctx, d.ID, "alice"); st != StatusDone {
+		t.Errorf("status after reopen = %s, want done", st)
+	}
+	labels, _ := p.Labels(ctx)
+	if len(labels) != 5 || labels[4].Name != "place" {
+		t.Errorf("labels after reopen = %v", labels)
+	}
+	if txt, _ := p.Text(ctx, d.ID); txt != "« Nous avons abattu 40 drones », a dit Kyiv." {
+		t.Errorf("text after reopen = %q", txt)
+	}
+}
+
+func TestOpenRefuses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	foreignDB := func(name string, setup string) string {
+		path := filepath.Join(dir, name)
+		db, err := sql.Open("sqlite3", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(setup); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		return path
+	}
+	newer := func() string {
+		path := filepath.Join(dir, "newer"+Extension)
+		p := mustOpenAt(t, path)
+		if _, err := p.db.Exec(`PRAGMA user_version = 99`); err != nil {
+			t.Fatal(err)
+		}
+		p.Close()
+		return path
+	}
+
+	tests := map[string]struct {
+		path string
+		want string
+	}{
+		"text file":         {write("notes.tagdesk", []byte("just some notes, not a database\n")), "is not a Tagdesk project (it is not a SQLite database)"},
+		"short file":        {write("short.tagdesk", []byte("SQL")), "is not a Tagdesk project"},
+		"other SQLite file": {foreignDB("other.db", `CREATE TABLE t (x); INSERT INTO t VALUES (1)`), "another program's SQLite database"},
+		"other application": {foreignDB("app.db", `PRAGMA application_id = 1234; CREATE TABLE t (x)`), "another program's SQLite database"},
+		"newer schema":      {newer(), "was written by a newer Tagdesk (project schema 99"},
+		"folder":            {dir, "is a folder, not a project file"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			before, _ := os.ReadFile(tt.path)
+			p, err := Open(ctx, tt.path, OpenOptions{Create: true})
+			if err == nil {
+				p.Close()
+				t.Fatalf("Open(%s) succeeded", tt.path)
+			}
+			if msg := Message(err); !strings.Contains(msg, tt.want) {
+				t.Errorf("message %q does not contain %q", msg, tt.want)
+			}
+			if after, _ := os.ReadFile(tt.path); string(after) != string(before) {
+				t.Errorf("Open changed the refused file")
+			}
+		})
+	}
+	t.Run("schema too new is ErrSchemaTooNew", func(t *testing.T) {
+		_, err := Open(ctx, tests["newer schema"].path, OpenOptions{})
+		if !errors.Is(err, ErrSchemaTooNew) {
+			t.Errorf("error %v is not ErrSchemaTooNew", err)
+		}
+	})
+}
+
+func TestOpenAwkwardPaths(t *testing.T) {
+	for _, name := range []string{"with space.tagdesk", "what?.tagdesk", "hash#1.tagdesk", "100%.tagdesk", "été « guerre ».tagdesk"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, name)
+			p := mustOpenAt(t, path)
+			mustAddDocument(t, p, "a", "text")
+			p.Close()
+			if _, err := os.Stat(path); err != nil {
+				t.Fatalf("the project is not at %q: %v", path, err)
+			}
+			entries, _ := os.ReadDir(dir)
+			for _, e := range entries {
+				if !strings.HasPrefix(e.Name(), name) {
+					t.Errorf("stray file %q beside %q", e.Name(), name)
+				}
+			}
+			p = mustOpenAt(t, path)
+			if docs, _ := p.ListDocuments(context.Background(), DocumentQuery{}); len(docs) != 1 {
+				t.Errorf("reopened %q has %d documents, want 1", name, len(docs))
+			}
+		})
+	}
+}
+
+func TestEmptyFileBecomesProject(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty"+Extension)
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(context.Background(), path, OpenOptions{})
+	if err != nil {
+		t.Fatalf("Open of an empty file: %v", err)
+	}
+	defer p.Close()
+	if labels, _ := p.Labels(context.Background()); len(labels) != 4 {
+		t.Errorf("an empty file opened with %d labels, want the 4 defaults", len(labels))
+	}
+}

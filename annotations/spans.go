@@ -1,0 +1,234 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// ErrSpanExists is the cause when an edit would make a span identical to one that exists (same
+// document, annotator, label, start and end): two identical spans are one span.
+var ErrSpanExists = errors.New("span exists")
+
+// NewSpan is a span to add.
+type NewSpan struct {
+	DocumentID int64
+	Annotator  string
+	Label      string
+	Start, End int
+	Note       string
+}
+
+// AddSpan adds a span in its own transaction, adding the annotator if new, and moves the document
+// from new to in progress for that annotator. When an identical span exists, it is returned with added
+// false and nothing changes.
+func (p *Project) AddSpan(ctx context.Context, ns NewSpan) (s Span, added bool, err error) {
+	err = p.write(ctx, func(tx *sql.Tx) error {
+		length, err := documentLength(ctx, tx, ns.DocumentID)
+		if err != nil {
+			return err
+		}
+		if err := checkRange(ns.Start, ns.End, length); err != nil {
+			return err
+		}
+		labelID, err := labelID(ctx, tx, ns.Label)
+		if err != nil {
+			return err
+		}
+		annotatorID, err := p.annotatorID(ctx, tx, ns.Annotator, true)
+		if err != nil {
+			return err
+		}
+		now := formatTime(p.now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			ns.DocumentID, annotatorID, labelID, ns.Start, ns.End, cleanNote(ns.Note), now, now)
+		if err != nil {
+			return fmt.Errorf("add span: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			added = true
+			if err := p.advanceStatus(ctx, tx, ns.DocumentID, annotatorID, StatusInProgress); err != nil {
+				return err
+			}
+		}
+		s, err = spanWhere(ctx, tx, `s.document_id = ? AND s.annotator_id = ? AND s.label_id = ? AND s.start = ? AND s."end" = ?`,
+			ns.DocumentID, annotatorID, labelID, ns.Start, ns.End)
+		return err
+	})
+	return s, added, err
+}
+
+// Span returns the span with id.
+func (p *Project) Span(ctx context.Context, id int64) (Span, error) {
+	return spanWhere(ctx, p.ro, `s.id = ?`, id)
+}
+
+// Spans returns a document's spans in text order (start, then end, then label order), of one
+// annotator, or of all when annotator is "".
+func (p *Project) Spans(ctx context.Context, documentID int64, annotator string) ([]Span, error) {
+	var out []Span
+	err := eachRow(ctx, p.ro, selectSpan+` WHERE s.document_id = ? AND (? = '' OR a.name = ?)
+		ORDER BY s.start, s."end", l.position, a.name`, func(r *sql.Rows) error {
+		s, err := scanSpan(r)
+		out = append(out, s)
+		return err
+	}, documentID, annotator, annotator)
+	if err != nil {
+		return nil, fmt.Errorf("spans of document %d: %w", documentID, err)
+	}
+	return out, nil
+}
+
+// RelabelSpan gives the span with id another label.
+func (p *Project) RelabelSpan(ctx context.Context, id int64, label string) (Span, error) {
+	return p.editSpan(ctx, id, func(ctx context.Context, tx *sql.Tx, s Span) (string, []any, error) {
+		labelID, err := labelID(ctx, tx, label)
+		if err != nil {
+			return "", nil, err
+		}
+		return `label_id = ?`, []any{labelID}, nil
+	})
+}
+
+// ResizeSpan moves the edges of the span with id to [start, end).
+func (p *Project) ResizeSpan(ctx context.Context, id int64, start, end int) (Span, error) {
+	return p.editSpan(ctx, id, func(ctx context.Context, tx *sql.Tx, s Span) (string, []any, error) {
+		length, err := documentLength(ctx, tx, s.DocumentID)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := checkRange(start, end, length); err != nil {
+			return "", nil, err
+		}
+		return `start = ?, "end" = ?`, []any{start, end}, nil
+	})
+}
+
+// SetNote sets the note of the span with id; an empty note removes it.
+func (p *Project) SetNote(ctx context.Context, id int64, note string) (Span, error) {
+	return p.editSpan(ctx, id, func(context.Context, *sql.Tx, Span) (string, []any, error) {
+		return `note = ?`, []any{cleanNote(note)}, nil
+	})
+}
+
+// DeleteSpan deletes the span with id and returns it as it was.
+func (p *Project) DeleteSpan(ctx context.Context, id int64) (Span, error) {
+	var s Span
+	err := p.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if s, err = spanWhere(ctx, tx, `s.id = ?`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM spans WHERE id = ?`, id)
+		return err
+	})
+	return s, err
+}
+
+// editSpan updates the span with id in one transaction: change returns the SET clause and its
+// arguments.
+func (p *Project) editSpan(ctx context.Context, id int64,
+	change func(context.Context, *sql.Tx, Span) (string, []any, error)) (Span, error) {
+	var s Span
+	err := p.write(ctx, func(tx *sql.Tx) error {
+		old, err := spanWhere(ctx, tx, `s.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		set, args, err := change(ctx, tx, old)
+		if err != nil {
+			return err
+		}
+		args = append(args, formatTime(p.now()), id)
+		if _, err := tx.ExecContext(ctx, `UPDATE spans SET `+set+`, updated_at = ? WHERE id = ?`, args...); err != nil {
+			if isUniqueViolation(err) {
+				return userError(ErrSpanExists, "An identical span already exists.")
+			}
+			return fmt.Errorf("edit span %d: %w", id, err)
+		}
+		s, err = spanWhere(ctx, tx, `s.id = ?`, id)
+		return err
+	})
+	return s, err
+}
+
+const selectSpan = `SELECT s.id, s.document_id, a.name, l.name, s.start, s."end", s.note, s.created_at, s.updated_at
+	FROM spans s JOIN annotators a ON a.id = s.annotator_id JOIN labels l ON l.id = s.label_id`
+
+func spanWhere(ctx context.Context, q querier, where string, args ...any) (Span, error) {
+	s, err := scanSpan(q.QueryRowContext(ctx, selectSpan+` WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, userError(ErrNotFound, "That span no longer exists.")
+	}
+	return s, err
+}
+
+func scanSpan(sc scanner) (Span, error) {
+	var s Span
+	var created, updated string
+	err := sc.Scan(&s.ID, &s.DocumentID, &s.Annotator, &s.Label, &s.Start, &s.End, &s.Note, &created, &updated)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return s, err
+		}
+		return s, fmt.Errorf("span: %w", err)
+	}
+	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
+	return s, nil
+}
+
+func documentLength(ctx context.Context, q querier, id int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT length FROM documents WHERE id = ?`, id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, userError(ErrNotFound, "That document no longer exists.")
+	}
+	return n, err
+}
+
+func labelID(ctx context.Context, q querier, name string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM labels WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, userError(ErrNotFound, "There is no label named %q in this project.", name)
+	}
+	return id, err
+}
+
+// checkRange checks a span's offsets against a text of length code points.
+func checkRange(start, end, length int) error {
+	if reason := rangeProblem(start, end, length); reason != "" {
+		return userError(nil, "The span %s.", reason)
+	}
+	return nil
+}
+
+// rangeProblem says what is wrong with the offsets [start, end) in a text of length code points, or "".
+func rangeProblem(start, end, length int) string {
+	switch {
+	case start < 0:
+		return fmt.Sprintf("start %d is negative", start)
+	case end < start:
+		return fmt.Sprintf("end %d is before start %d", end, start)
+	case end == start:
+		return fmt.Sprintf("is empty (start and end are both %d)", start)
+	case end > length:
+		return fmt.Sprintf("end %d is past the end of the text (%d characters)", end, length)
+	}
+	return ""
+}
+
+// cleanNote stores notes with the line ends of the text: LF only.
+func cleanNote(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+func isUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}

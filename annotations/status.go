@@ -1,0 +1,64 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// SetStatus sets how far the annotator has got with the document, adding the annotator if new.
+func (p *Project) SetStatus(ctx context.Context, documentID int64, annotator string, s Status) error {
+	if _, ok := ParseStatus(string(s)); !ok {
+		return userError(nil, "%q is not a document status (new, in_progress or done).", s)
+	}
+	return p.write(ctx, func(tx *sql.Tx) error {
+		if _, err := documentLength(ctx, tx, documentID); err != nil {
+			return err
+		}
+		annotatorID, err := p.annotatorID(ctx, tx, annotator, true)
+		if err != nil {
+			return err
+		}
+		if s == StatusNew {
+			_, err = tx.ExecContext(ctx, `DELETE FROM statuses WHERE document_id = ? AND annotator_id = ?`, documentID, annotatorID)
+		} else {
+			_, err = tx.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+				documentID, annotatorID, string(s), formatTime(p.now()))
+		}
+		if err != nil {
+			return fmt.Errorf("set status: %w", err)
+		}
+		return nil
+	})
+}
+
+// Status returns how far the annotator has got with the document.
+func (p *Project) Status(ctx context.Context, documentID int64, annotator string) (Status, error) {
+	var s string
+	err := p.ro.QueryRowContext(ctx, `SELECT st.status FROM statuses st JOIN annotators a ON a.id = st.annotator_id
+		WHERE st.document_id = ? AND a.name = ?`, documentID, annotator).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return StatusNew, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("status: %w", err)
+	}
+	return Status(s), nil
+}
+
+// advanceStatus raises the annotator's status of the document to s, never lowering it.
+func (p *Project) advanceStatus(ctx context.Context, q querier, documentID, annotatorID int64, s Status) error {
+	if s == StatusNew {
+		return nil
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+		WHERE statuses.status = 'in_progress' AND excluded.status = 'done'`,
+		documentID, annotatorID, string(s), formatTime(p.now()))
+	if err != nil {
+		return fmt.Errorf("advance status: %w", err)
+	}
+	return nil
+}

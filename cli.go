@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// env is what a command runs with, so that tests can run commands in-process.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	usage   string // the arguments after "tagdesk NAME [flags]"
+	about   string // a paragraph for --help
+	flags   func(fs *pflag.FlagSet) func(e *env, project string, args []string) error
+}
+
+// usageError is a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// runCommand parses the flags of c and runs it.
+func runCommand(e *env, c *command, args []string, project string) int {
+	fs := pflag.NewFlagSet("tagdesk "+c.name, pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&project, "project", project, "the project `FILE` (default: $TAGDESK_PROJECT, else the default project)")
+	run := c.flags(fs)
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(e.stderr, "tagdesk %s: %s\n", c.name, err)
+		fmt.Fprintf(e.stderr, "Run 'tagdesk %s --help' for usage.\n", c.name)
+		return exitUsage
+	}
+	if *help {
+		commandHelp(e.stdout, c, fs)
+		return exitOK
+	}
+	err := run(e, project, fs.Args())
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "tagdesk %s: %s\n", c.name, ue.msg)
+		fmt.Fprintf(e.stderr, "Run 'tagdesk %s --help' for usage.\n", c.name)
+		return exitUsage
+	}
+	reportError(e, err)
+	return exitError
+}
+
+// reportError prints err for a person: the list of problems of an import, else one sentence. With
+// TAGDESK_DEBUG set, the full error follows.
+func reportError(e *env, err error) {
+	var is *annotations.ImportErrors
+	if errors.As(err, &is) && (len(is.Problems) > 1 || is.More > 0) {
+		fmt.Fprintln(e.stderr, is.Error())
+		fmt.Fprintln(e.stderr, "tagdesk: "+is.Summary())
+	} else {
+		fmt.Fprintln(e.stderr, "tagdesk: "+annotations.Message(err))
+	}
+	if e.getenv("TAGDESK_DEBUG") != "" {
+		fmt.Fprintf(e.stderr, "debug: %v\n", err)
+	}
+}
+
+func commandHelp(w io.Writer, c *command, fs *pflag.FlagSet) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nFlags:\n%s", strings.TrimSpace("tagdesk "+c.name+" [flags] "+c.usage), c.about, fs.FlagUsages())
+}
+
+// resolveProject returns the project file to use: the flag, else $TAGDESK_PROJECT, else the default
+// project in the user's configuration folder, whose folder it creates.
+func resolveProject(e *env, flag string) (path string, isDefault bool, err error) {
+	if flag != "" {
+		return flag, false, nil
+	}
+	if p := e.getenv("TAGDESK_PROJECT"); p != "" {
+		return p, false, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", false, fmt.Errorf("find the default project: %w", err)
+	}
+	dir = filepath.Join(dir, "tagdesk")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", false, fmt.Errorf("create %s: %w", dir, err)
+	}
+	return filepath.Join(dir, "default"+annotations.Extension), true, nil
+}
+
+// openProject opens the project a command names. The default project is created on first use, and
+// create makes any other missing project file too.
+func openProject(e *env, flag string, create bool) (*annotations.Project, error) {
+	path, isDefault, err := resolveProject(e, flag)
+	if err != nil {
+		return nil, err
+	}
+	return annotations.Open(e.ctx, path, annotations.OpenOptions{Create: create || isDefault})
+}
+
+// splitList splits comma-separated values of a repeatable flag.
+func splitList(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+// onProject runs fn on the existing project a command without arguments names.
+func onProject(e *env, project string, args []string, fn func(*annotations.Project) error) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	p, err := openProject(e, project, false)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	return fn(p)
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs tagdesk in-process with the given environment variables.
+type cli struct {
+	t   *testing.T
+	env map[string]string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	// keep the default project inside the test
+	return &cli{t: t, env: map[string]string{"XDG_CONFIG_HOME": t.TempDir(), "HOME": t.TempDir()}}
+}
+
+func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	c.t.Helper()
+	for k, v := range c.env {
+		c.t.Setenv(k, v) // os.UserConfigDir reads the real environment
+	}
+	var out, errb bytes.Buffer
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return c.env[k] }}
+	code = run(e, args)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCLIImportExport(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "war.tagdesk")
+	in := writeFile(t, filepath.Join(dir, "in.jsonl"),
+		`{"id": "d1", "text": "Selon Kyiv, 40 drones ont été abattus.", "spans": [{"start": 6, "end": 10, "label": "actor", "text": "Kyiv"}, {"start": 12, "end": 21, "label": "figure"}]}`+"\n")
+	code, out, errs := c.run("", "import", "--project", project, "--annotator", "alice", in)
+	if code != 0 || errs != "" {
+		t.Fatalf("import: code %d, stderr %q", code, errs)
+	}
+	if want := "Imported 1 record: 1 document added, 0 documents already present; 2 spans added, 0 spans already present.\nNew annotators: alice\n"; out != want {
+		t.Errorf("import said %q, want %q", out, want)
+	}
+	// flags may come after the arguments too, and --json reports for scripts
+	code, out, _ = c.run("", "import", in, "--project", project, "--annotator", "alice", "--json")
+	var rep struct {
+		Added   int `json:"documents_added"`
+		Present int `json:"documents_present"`
+		Spans   int `json:"spans_present"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Added != 0 || rep.Present != 1 || rep.Spans != 2 {
+		t.Errorf("second import: code %d, %q", code, out)
+	}
+
+	code, out, _ = c.run("", "export", "--project", project, "--format", "csv")
+	want := "document_id,document_name,annotator,label,start,end,text,note\r\n" +
+		"d1,d1,alice,actor,6,10,Kyiv,\r\nd1,d1,alice,figure,12,21,40 drones,\r\n"
+	if code != 0 || out != want {
+		t.Errorf("export csv: code %d\n%q\nwant\n%q", code, out, want)
+	}
+	csvPath := filepath.Join(dir, "out.csv")
+	if code, _, errs = c.run("", "export", "--project", project, "-o", csvPath); code != 0 {
+		t.Fatalf("export -o: %d %s", code, errs)
+	}
+	if b, _ := os.ReadFile(csvPath); string(b) != want {
+		t.Errorf("-o out.csv (format from the extension) wrote %q", b)
+	}
+	code, out, _ = c.run("", "export", "--project", project, "--annotator", "alice", "--status", "done")
+	if code != 0 || out != "" {
+		t.Errorf("export of done documents when none is done: %d %q", code, out)
+	}
+
+	code, out, _ = c.run("", "stats", "--project", project, "--json")
+	var st struct {
+		Documents int `json:"documents"`
+		Spans     int `json:"spans"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Documents != 1 || st.Spans != 2 {
+		t.Errorf("stats --json: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "check", "--project", project)
+	if code != 0 || !strings.HasSuffix(out, "ok\n") || !strings.Contains(out, "schema version 1") {
+		t.Errorf("check: %d %q", code, out)
+	}
+}
+
+func TestCLIErrors(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), "{\"text\": \"abc\"}\n{\"text\": 3}\n{\"text\": \"x\", \"spans\": [{\"start\": 5, \"end\": 1, \"label\": \"actor\", \"annotator\": \"a\"}]}\n")
+	one := writeFile(t, filepath.Join(dir, "one.jsonl"), "{\"nope\": 1}\n")
+	tests := map[string]struct {
+		args     []string
+		code     int
+		stderr   string // exactly, with dir replaced by DIR
+		noStdout bool
+	}{
+		"unknown command":   {[]string{"frobnicate"}, 2, "tagdesk: unknown command \"frobnicate\"\nRun 'tagdesk --help' for usage.\n", true},
+		"unknown flag":      {[]string{"export", "--bogus"}, 2, "tagdesk export: unknown flag: --bogus\nRun 'tagdesk export --help' for usage.\n", true},
+		"import nothing":    {[]string{"import", "--project", project}, 2, "tagdesk import: give at least one file or folder to import\nRun 'tagdesk import --help' for usage.\n", true},
+		"bad format":        {[]string{"export", "--project", project, "--format", "xml"}, 2, "tagdesk export: unknown format \"xml\" (use csv, jsonl, doccano)\nRun 'tagdesk export --help' for usage.\n", true},
+		"bad status":        {[]string{"export", "--project", project, "--status", "finished"}, 2, "tagdesk export: unknown status \"finished\" (use done, in_progress or new)\nRun 'tagdesk export --help' for usage.\n", true},
+		"missing project":   {[]string{"stats", "--project", filepath.Join(dir, "none.tagdesk")}, 1, "tagdesk: There is no project at DIR/none.tagdesk (tagdesk import creates one).\n", true},
+		"not a project":     {[]string{"stats", "--project", bad}, 1, "tagdesk: DIR/bad.jsonl is not a Tagdesk project (it is not a SQLite database).\n", true},
+		"import problems":   {[]string{"import", "--project", project, bad}, 1, "DIR/bad.jsonl:2: \"text\" should be a string, not a JSON number\nDIR/bad.jsonl:3: span 1 (\"actor\"): end 1 is before start 5\ntagdesk: 2 problems found; nothing was imported and the project is unchanged.\n", true},
+		"one problem":       {[]string{"import", "--project", project, one}, 1, "tagdesk: DIR/one.jsonl:1: unknown field \"nope\"; nothing was imported.\n", true},
+		"unknown annotator": {[]string{"export", "--project", project, "--annotator", "zed"}, 1, "tagdesk: There is no annotator named \"zed\": this project has no annotators yet.\n", true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, out, errs := c.run("", tt.args...)
+			errs = strings.ReplaceAll(errs, dir, "DIR")
+			if code != tt.code || errs != tt.stderr {
+				t.Errorf("code %d, stderr:\n%s\nwant code %d, stderr:\n%s", code, errs, tt.code, tt.stderr)
+			}
+			if tt.noStdout && out != "" {
+				t.Errorf("stdout %q", out)
+			}
+		})
+	}
+	// the failed imports left the project without documents
+	if _, out, _ := c.run("", "stats", "--project", project, "--json"); !strings.Contains(out, `"documents": 0`) {
+		t.Errorf("after failed imports: %s", out)
+	}
+}
+
+func TestCLIHelp(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		code, out, _ := c.run("", args...)
+		if code != 0 || !strings.Contains(out, "Commands:\n  import   add documents and spans from files") {
+			t.Errorf("%v: %d %q", args, code, out)
+		}
+	}
+	for _, cmd := range []string{"import", "export", "stats", "check"} {
+		for _, args := range [][]string{{cmd, "--help"}, {"help", cmd}} {
+			code, out, _ := c.run("", args...)
+			if code != 0 || !strings.HasPrefix(out, "Usage: tagdesk "+cmd) || !strings.Contains(out, "--project FILE") {
+				t.Errorf("%v: %d %q", args, code, out)
+			}
+		}
+	}
+	if code, out, _ := c.run("", "--version"); code != 0 || out != "tagdesk "+version+"\n" {
+		t.Errorf("--version: %d %q", code, out)
+	}
+}
+
+func TestCLIProjectResolution(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	txt := writeFile(t, filepath.Join(dir, "a.txt"), "Marioupol")
+
+	// no --project, no $TAGDESK_PROJECT: the default project, created on first use
+	code, out, errs := c.run("", "stats")
+	if code != 0 {
+		t.Fatalf("stats on the default project: %d %s", code, errs)
+	}
+	def := filepath.Join(c.env["XDG_CONFIG_HOME"], "tagdesk", "default.tagdesk")
+	if !strings.HasPrefix(out, def+"\n") {
+		t.Errorf("stats did not use %s: %q", def, out)
+	}
+	// $TAGDESK_PROJECT
+	envProject := filepath.Join(dir, "env.tagdesk")
+	c.env["TAGDESK_PROJECT"] = envProject
+	if code, _, errs := c.run("", "import", txt); code != 0 {
+		t.Fatalf("import with $TAGDESK_PROJECT: %s", errs)
+	}
+	if _, err := os.Stat(envProject); err != nil {
+		t.Errorf("$TAGDESK_PROJECT was not used: %v", err)
+	}
+	// --project wins over the environment, before or after the command name
+	flagProject := filepath.Join(dir, "flag.tagdesk")
+	if code, _, errs := c.run("", "--project", flagProject, "import", txt); code != 0 {
+		t.Fatalf("--project before the command: %s", errs)
+	}
+	if _, out, _ := c.run("", "stats", "--project", flagProject, "--json"); !strings.Contains(out, `"documents": 1`) {
+		t.Errorf("--project before the command was not used: %s", out)
+	}
+}
+
+func TestCLIExportIsAtomic(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	txt := writeFile(t, filepath.Join(dir, "a.txt"), "text")
+	c.run("", "import", "--project", project, txt)
+
+	existing := writeFile(t, filepath.Join(dir, "keep.jsonl"), "previous export\n")
+	code, _, errs := c.run("", "export", "--project", project, "--annotator", "nobody", "-o", existing)
+	if code != 1 || !strings.Contains(errs, "no annotator named") {
+		t.Fatalf("export with an error: %d %s", code, errs)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "previous export\n" {
+		t.Errorf("a failed export overwrote the file: %q", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("left a temporary file %s", e.Name())
+		}
+	}
+	code, _, errs = c.run("", "export", "--project", project, "-o", project)
+	if code != 1 || !strings.Contains(errs, "Refusing to export over the project file") {
+		t.Errorf("export over the project: %d %s", code, errs)
+	}
+	if code, out, _ := c.run("", "check", "--project", project); code != 0 || !strings.HasSuffix(out, "ok\n") {
+		t.Errorf("the project after the refused export: %d %s", code, out)
+	}
+}
+
+// TestNoStartupNoise runs the real binary's start-up (this test binary, which links Fyne) under the
+// C.UTF-8 locale of CI machines: nothing may be printed before the command's own output.
+func TestNoStartupNoise(t *testing.T) {
+	if os.Getenv("TAGDESK_HELPER") == "1" {
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNoStartupNoise$")
+	cmd.Env = append(os.Environ(), "TAGDESK_HELPER=1", "LANG=C.UTF-8", "LC_ALL=", "LC_MESSAGES=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if stderr.Len() > 0 {
+		t.Errorf("start-up printed:\n%s", stderr.String())
+	}
+}

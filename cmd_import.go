@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/formats"
+)
+
+var importCommand = &command{
+	name:    "import",
+	summary: "add documents and spans from files",
+	usage:   "FILE|FOLDER|- ...",
+	about: `Adds documents (and the spans they carry) to the project, creating the project file if needed.
+Formats: txt (one document per file), jsonl (Tagdesk JSONL), doccano (doccano sequence labelling
+JSONL, both the "label" and the "entities" forms). The format comes from --format, else from the
+extension (.txt, .jsonl) and, for JSONL, the fields of the first lines. Folders are searched
+recursively for .txt and .jsonl files; "-" reads standard input (with --format).
+
+Texts are normalised (byte-order mark removed, CRLF and CR to LF, Unicode NFC) and span offsets
+carried along. A text already in the project is not added again, but its new spans are.
+Everything is one transaction: if any line has a problem, every problem is listed as FILE:LINE:
+reason and nothing is imported.`,
+	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
+		format := fs.String("format", "", "the input `FORMAT`: "+strings.Join(formats.ImportFormats, ", ")+" (default: from the extension)")
+		annotator := fs.String("annotator", "", "the annotator `NAME` of spans that name none")
+		strict := fs.Bool("strict-labels", false, "refuse labels that are not in the project's label set")
+		dryRun := fs.BoolP("dry-run", "n", false, "check everything and report, but change nothing")
+		asJSON := fs.Bool("json", false, "print the report as JSON")
+		return func(e *env, project string, args []string) error {
+			if len(args) == 0 {
+				return usagef("give at least one file or folder to import")
+			}
+			if *format != "" && !slices.Contains(formats.ImportFormats, *format) {
+				return usagef("unknown format %q (use %s)", *format, strings.Join(formats.ImportFormats, ", "))
+			}
+			p, err := openProject(e, project, true)
+			if err != nil {
+				return err
+			}
+			defer p.Close()
+			r := formats.Open(args, *format, e.stdin)
+			defer r.Close()
+			rep, err := p.Import(e.ctx, r, annotations.ImportOptions{
+				Annotator: strings.TrimSpace(*annotator), StrictLabels: *strict, DryRun: *dryRun})
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return printJSON(e, rep)
+			}
+			printImportReport(e, rep, *dryRun)
+			return nil
+		}
+	},
+}
+
+func printImportReport(e *env, rep annotations.ImportReport, dryRun bool) {
+	verb := "Imported"
+	if dryRun {
+		verb = "Checked (dry run, nothing changed)"
+	}
+	fmt.Fprintf(e.stdout, "%s %s: %s added, %s already present; %s added, %s already present.\n", verb,
+		plural(rep.Records, "record"), plural(rep.Documents, "document"), plural(rep.DocumentsPresent, "document"),
+		plural(rep.Spans, "span"), plural(rep.SpansPresent, "span"))
+	if len(rep.LabelsAdded) > 0 {
+		fmt.Fprintf(e.stdout, "New labels: %s\n", strings.Join(rep.LabelsAdded, ", "))
+	}
+	if len(rep.AnnotatorsAdded) > 0 {
+		fmt.Fprintf(e.stdout, "New annotators: %s\n", strings.Join(rep.AnnotatorsAdded, ", "))
+	}
+	for _, n := range rep.Notices {
+		fmt.Fprintf(e.stdout, "Note: %s\n", n)
+	}
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func printJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
