@@ -37,6 +37,7 @@ window-test: build
 
 # Benchmarks of import and export (100,000 spans), then the same work by the sqlite3 shell.
 bench: deps build
+	@.ci/deps bench
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/...
 	.ci/bench-sqlite $(BIN)
 

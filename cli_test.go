@@ -151,7 +151,7 @@ func TestCLIHelp(t *testing.T) {
 			t.Errorf("%v: %d %q", args, code, out)
 		}
 	}
-	for _, cmd := range []string{"import", "export", "stats", "check"} {
+	for _, cmd := range []string{"import", "export", "stats", "check", "labels"} {
 		for _, args := range [][]string{{cmd, "--help"}, {"help", cmd}} {
 			code, out, _ := c.run("", args...)
 			if code != 0 || !strings.HasPrefix(out, "Usage: tagdesk "+cmd) || !strings.Contains(out, "--project FILE") {
@@ -218,6 +218,9 @@ func TestCLIExportIsAtomic(t *testing.T) {
 			t.Errorf("left a temporary file %s", e.Name())
 		}
 	}
+	if code, _, errs := c.run("", "export", "--project", project, "-o", dir); code != 1 || !strings.Contains(errs, "is a folder") {
+		t.Errorf("export -o a folder: %d %s", code, errs)
+	}
 	code, _, errs = c.run("", "export", "--project", project, "-o", project)
 	if code != 1 || !strings.Contains(errs, "Refusing to export over the project file") {
 		t.Errorf("export over the project: %d %s", code, errs)
@@ -242,5 +245,48 @@ func TestNoStartupNoise(t *testing.T) {
 	}
 	if stderr.Len() > 0 {
 		t.Errorf("start-up printed:\n%s", stderr.String())
+	}
+}
+
+func TestCLILabels(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	txt := writeFile(t, filepath.Join(dir, "in.jsonl"), `{"text": "Wagner", "spans": [{"start": 0, "end": 6, "label": "actor", "annotator": "a"}]}`+"\n")
+	c.run("", "import", "--project", project, txt)
+
+	steps := []struct {
+		args   []string
+		code   int
+		output string // stdout, or stderr when code is not 0
+	}{
+		{[]string{"add", "place", "--hotkey", "p", "--guideline", "A town."}, 0, "Added label \"place\" (#56B4E9) at position 5.\n"},
+		{[]string{"edit", "actor", "--rename", "acteur", "--color", "#112233", "--hotkey", ""}, 0, "Changed label \"acteur\".\n"},
+		{[]string{"move", "place", "1"}, 0, "Moved label \"place\".\n"},
+		{[]string{"remove", "figure"}, 0, "Removed label \"figure\".\n"},
+		{[]string{"remove", "acteur"}, 1, "tagdesk: The label \"acteur\" is used by 1 spans; relabel or delete them first.\n"},
+		{[]string{"edit", "nope"}, 1, "tagdesk: There is no label named \"nope\" (the labels are: place, acteur, weapon, claim).\n"},
+		{[]string{"add", "x", "--rename", "y"}, 2, "tagdesk labels: --rename does not go with add\nRun 'tagdesk labels --help' for usage.\n"},
+		{[]string{"add", "w2", "--hotkey", "w"}, 1, "tagdesk: The hotkey \"w\" is already used by label \"weapon\".\n"},
+		{[]string{"move", "place", "first"}, 2, "tagdesk labels: the position \"first\" is not a number from 1\nRun 'tagdesk labels --help' for usage.\n"},
+		{[]string{"frob"}, 2, "tagdesk labels: unknown action \"frob\" (use add, edit, move or remove)\nRun 'tagdesk labels --help' for usage.\n"},
+		{nil, 0, "#  name    colour   hotkey  guideline\n1  place   #56B4E9  p       A town.\n" +
+			"2  acteur  #112233          A person, group, organisation, state or armed force that ac…\n" +
+			"3  weapon  #CC79A7  w       A weapon, weapon system, vehicle of war or munition, named …\n" +
+			"4  claim   #009E73  c       A statement the article attributes to a source and does not…\n"},
+	}
+	for _, s := range steps {
+		code, out, errs := c.run("", append([]string{"labels", "--project", project}, s.args...)...)
+		got := out
+		if code != 0 {
+			got = errs
+		}
+		if code != s.code || got != s.output {
+			t.Errorf("labels %v: code %d, %q; want %d, %q", s.args, code, got, s.code, s.output)
+		}
+	}
+	// the span followed its label through the rename
+	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",acteur,0,6,Wagner,") {
+		t.Errorf("export after the rename: %q", out)
 	}
 }

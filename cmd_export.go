@@ -81,13 +81,25 @@ completely or not at all.`,
 }
 
 // exportTo runs write on standard output, or on a temporary file beside path that replaces path only
-// when everything was written: a failed export leaves no half-written file.
+// when everything was written: a failed export leaves no half-written file. A path that exists and is
+// not a regular file (/dev/null, a named pipe) is written to directly.
 func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(e.stdout)
 	}
 	if same, _ := sameFile(path, p.Path()); same {
 		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself.", path)}
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return &annotations.Error{Message: fmt.Sprintf("%s is a folder; give a file name to export to.", path)}
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, errors.Unwrap(err)), Err: err}
+		}
+		defer f.Close()
+		return write(f)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

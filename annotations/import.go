@@ -84,12 +84,16 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 			return rep, userError(nil, "%s", msg)
 		}
 	}
-	tx, err := p.db.BeginTx(ctx, nil)
+	// Statements run without ctx's cancellation: with a cancellable context the SQLite driver starts
+	// a goroutine per statement, which made a 100,000-span import eight times slower. ctx is checked
+	// between records instead, and a cancelled import rolls back.
+	sqlCtx := context.WithoutCancel(ctx)
+	tx, err := p.db.BeginTx(sqlCtx, nil)
 	if err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}
 	defer tx.Rollback()
-	im, err := p.newImporter(ctx, tx, opts)
+	im, err := p.newImporter(sqlCtx, tx, opts)
 	if err != nil {
 		return rep, err
 	}
@@ -135,6 +139,9 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		rep.Notices = append(rep.Notices, fmt.Sprintf(
 			"%d relations were not imported: this version of Tagdesk does not store relations (%s%s).",
 			relations, strings.Join(relationPlaces, ", "), more))
+	}
+	if err := ctx.Err(); err != nil {
+		return ImportReport{}, err
 	}
 	rep.DryRun = opts.DryRun
 	if !opts.DryRun {
