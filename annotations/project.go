@@ -79,7 +79,9 @@ func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) 
 	case errors.Is(err, fs.ErrNotExist) && !opts.Create:
 		return nil, userError(err, "There is no project at %s (tagdesk import creates one).", path)
 	case errors.Is(err, fs.ErrNotExist):
-		// created below
+		if dir, derr := os.Stat(filepath.Dir(path)); derr != nil || !dir.IsDir() {
+			return nil, userError(err, "Cannot create %s: the folder %s does not exist.", path, filepath.Dir(path))
+		}
 	case err != nil:
 		return nil, userError(err, "Could not open %s: %v.", path, errors.Unwrap(err))
 	case fi.IsDir():

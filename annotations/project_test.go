@@ -19,6 +19,10 @@ func TestOpenCreatesProject(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("Open without Create made the file: %v", err)
 	}
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder", "p"+Extension)
+	if _, err := Open(ctx, missing, OpenOptions{Create: true}); err == nil || !strings.Contains(Message(err), "does not exist") {
+		t.Errorf("creating a project in a missing folder: %v", err)
+	}
 	p := mustOpenAt(t, path)
 	var appID, version int
 	var mode string

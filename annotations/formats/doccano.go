@@ -1,7 +1,6 @@
 package formats
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -182,18 +181,12 @@ func doccanoMeta(fields map[string]json.RawMessage, idKey string) (json.RawMessa
 }
 
 // doccanoWriter writes doccano sequence-labelling JSONL.
-type doccanoWriter struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
+type doccanoWriter struct{ jsonOut }
 
 // NewDoccanoWriter returns a writer of doccano JSONL to w: one line per document and annotator, with
 // the document id, name and annotator as extra keys that doccano keeps as metadata. A document nobody
 // annotated is one line without an annotator.
-func NewDoccanoWriter(w io.Writer) Writer {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	return &doccanoWriter{w: bw, enc: newEncoder(bw)}
-}
+func NewDoccanoWriter(w io.Writer) Writer { return &doccanoWriter{newJSONOut(w)} }
 
 type doccanoOutLine struct {
 	Text       string          `json:"text"`
@@ -230,5 +223,3 @@ func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
 	}
 	return nil
 }
-
-func (dw *doccanoWriter) Close() error { return dw.w.Flush() }

@@ -125,17 +125,11 @@ func unknownField(err error) string {
 }
 
 // jsonlWriter writes Tagdesk JSONL.
-type jsonlWriter struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
+type jsonlWriter struct{ jsonOut }
 
 // NewJSONLWriter returns a writer of Tagdesk JSONL to w: one document per line, spans sorted by start
 // then end. Importing its output into an empty project gives back the same documents and spans.
-func NewJSONLWriter(w io.Writer) Writer {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	return &jsonlWriter{w: bw, enc: newEncoder(bw)}
-}
+func NewJSONLWriter(w io.Writer) Writer { return &jsonlWriter{newJSONOut(w)} }
 
 type jsonlOutLine struct {
 	ID     string            `json:"id,omitempty"`
@@ -173,11 +167,19 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 	return jw.enc.Encode(out)
 }
 
-func (jw *jsonlWriter) Close() error { return jw.w.Flush() }
-
-// newEncoder returns a JSON encoder that leaves <, > and & as they are: the output is data, not HTML.
-func newEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc
+// jsonOut is the buffered JSON Lines output the JSON writers share. The encoder leaves <, > and & as
+// they are: the output is data, not HTML.
+type jsonOut struct {
+	w   *bufio.Writer
+	enc *json.Encoder
 }
+
+func newJSONOut(w io.Writer) jsonOut {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return jsonOut{bw, enc}
+}
+
+// Close flushes what is buffered.
+func (o jsonOut) Close() error { return o.w.Flush() }
