@@ -46,15 +46,24 @@ func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-// runCommand parses the flags of c and runs it.
-func runCommand(e *env, c *command, args []string, project string) int {
+// runCommand parses the flags of c and runs it. project and annotator are the values of the flags
+// given before the command name; the command's own flags win over them.
+func runCommand(e *env, c *command, args []string, project, annotator string) int {
 	fs := pflag.NewFlagSet("tagdesk "+c.name, pflag.ContinueOnError)
 	fs.SortFlags = false
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&project, "project", project, "the project `FILE` (default: $TAGDESK_PROJECT, else the default project)")
 	run := c.flags(fs)
 	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err == nil && annotator != "" && !fs.Changed("annotator") {
+		if fs.Lookup("annotator") == nil {
+			err = fmt.Errorf("--annotator does not go with %s", c.name)
+		} else {
+			err = fs.Set("annotator", annotator)
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(e.stderr, "tagdesk %s: %s\n", c.name, err)
 		fmt.Fprintf(e.stderr, "Run 'tagdesk %s --help' for usage.\n", c.name)
 		return exitUsage
@@ -63,7 +72,7 @@ func runCommand(e *env, c *command, args []string, project string) int {
 		commandHelp(e.stdout, c, fs)
 		return exitOK
 	}
-	err := run(e, project, fs.Args())
+	err = run(e, project, fs.Args())
 	var ue usageError
 	switch {
 	case err == nil:
@@ -124,19 +133,6 @@ func openProject(e *env, flag string, create bool) (*annotations.Project, error)
 		return nil, err
 	}
 	return annotations.Open(e.ctx, path, annotations.OpenOptions{Create: create || isDefault})
-}
-
-// splitList splits comma-separated values of a repeatable flag.
-func splitList(values []string) []string {
-	var out []string
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
 }
 
 // onProject runs fn on the existing project a command without arguments names.

@@ -108,6 +108,10 @@ func TestCLIErrors(t *testing.T) {
 	project := filepath.Join(dir, "p.tagdesk")
 	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), "{\"text\": \"abc\"}\n{\"text\": 3}\n{\"text\": \"x\", \"spans\": [{\"start\": 5, \"end\": 1, \"label\": \"actor\", \"annotator\": \"a\"}]}\n")
 	one := writeFile(t, filepath.Join(dir, "one.jsonl"), "{\"nope\": 1}\n")
+	// the project exists, with one document and no annotators, before each case runs
+	if code, _, errs := c.run("", "import", "--project", project, writeFile(t, filepath.Join(dir, "first.txt"), "Kyiv")); code != 0 {
+		t.Fatal(errs)
+	}
 	tests := map[string]struct {
 		args     []string
 		code     int
@@ -137,8 +141,8 @@ func TestCLIErrors(t *testing.T) {
 			}
 		})
 	}
-	// the failed imports left the project without documents
-	if _, out, _ := c.run("", "stats", "--project", project, "--json"); !strings.Contains(out, `"documents": 0`) {
+	// the failed imports left the project as it was
+	if _, out, _ := c.run("", "stats", "--project", project, "--json"); !strings.Contains(out, `"documents": 1,`) {
 		t.Errorf("after failed imports: %s", out)
 	}
 }
@@ -288,5 +292,42 @@ func TestCLILabels(t *testing.T) {
 	// the span followed its label through the rename
 	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",acteur,0,6,Wagner,") {
 		t.Errorf("export after the rename: %q", out)
+	}
+}
+
+func TestCLIFailedImportLeavesNoProject(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	good := writeFile(t, filepath.Join(dir, "good.txt"), "Kyiv")
+	for name, args := range map[string][]string{
+		"missing input": {"import", "--project", filepath.Join(dir, "a.tagdesk"), filepath.Join(dir, "nothing.txt")},
+		"bad input":     {"import", "--project", filepath.Join(dir, "b.tagdesk"), writeFile(t, filepath.Join(dir, "bad.txt"), "\xff")},
+		"dry run":       {"import", "--dry-run", "--project", filepath.Join(dir, "c.tagdesk"), good},
+	} {
+		code, out, errs := c.run("", args...)
+		if name == "dry run" && (code != 0 || !strings.HasPrefix(out, "Checked (dry run, nothing changed) 1 record: 1 document added")) {
+			t.Errorf("%s: %d %q %q", name, code, out, errs)
+		}
+		matches, _ := filepath.Glob(args[len(args)-2] + "*")
+		if len(matches) > 0 {
+			t.Errorf("%s left %v behind", name, matches)
+		}
+	}
+}
+
+func TestCLIGlobalAnnotator(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	in := writeFile(t, filepath.Join(dir, "in.jsonl"), `{"text": "Kyiv", "spans": [{"start": 0, "end": 4, "label": "actor"}]}`+"\n")
+	if code, _, errs := c.run("", "--annotator", "alice", "import", "--project", project, in); code != 0 {
+		t.Fatalf("--annotator before import: %s", errs)
+	}
+	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",alice,actor,0,4,Kyiv,") {
+		t.Errorf("the span's annotator: %q", out)
+	}
+	// names with commas are names: --annotator repeats, it does not split
+	if code, _, errs := c.run("", "export", "--project", project, "--annotator", "alice,bob"); code != 1 || !strings.Contains(errs, `no annotator named "alice,bob"`) {
+		t.Errorf("--annotator alice,bob: %d %s", code, errs)
 	}
 }

@@ -49,3 +49,31 @@ func TestCLIExportToPipe(t *testing.T) {
 		t.Errorf("the pipe was replaced: %v %v", fi.Mode(), err)
 	}
 }
+
+// TestCLIExportThroughLink checks that exporting to a symbolic link replaces the file it points to,
+// keeping that file's permissions, and leaves the link in place.
+func TestCLIExportThroughLink(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	c.run("", "import", "--project", project, writeFile(t, filepath.Join(dir, "a.txt"), "Kyiv"))
+	target := writeFile(t, filepath.Join(dir, "data", "export.jsonl"), "old\n")
+	if err := os.Chmod(target, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "latest.jsonl")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := c.run("", "export", "--project", project, "-o", link); code != 0 {
+		t.Fatalf("export through a link: %s", errs)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	b, _ := os.ReadFile(target)
+	fi, _ := os.Stat(target)
+	if !strings.Contains(string(b), `"text":"Kyiv"`) || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the target holds %q with mode %v; want the export with mode 0600", b, fi.Mode().Perm())
+	}
+}

@@ -35,7 +35,7 @@ only documents where a chosen annotator has spans or that status. The output fil
 completely or not at all.`,
 	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
 		format := fs.String("format", "", "the output `FORMAT`: "+strings.Join(formats.ExportFormats, ", ")+" (default: from -o's extension, else jsonl)")
-		annotators := fs.StringArray("annotator", nil, "only this annotator's spans (`NAME`; repeat or separate with commas)")
+		annotators := fs.StringArray("annotator", nil, "only this annotator's spans (`NAME`; repeat for several)")
 		status := fs.String("status", "", "only documents the annotator marked `STATUS`: done, in_progress or new")
 		output := fs.StringP("output", "o", "", "write to `FILE` instead of standard output")
 		excel := fs.Bool("excel", false, "csv: start with a UTF-8 byte-order mark, for Excel")
@@ -53,7 +53,7 @@ completely or not at all.`,
 			if !slices.Contains(formats.ExportFormats, f) {
 				return usagef("unknown format %q (use %s)", f, strings.Join(formats.ExportFormats, ", "))
 			}
-			q := annotations.ExportQuery{Annotators: splitList(*annotators)}
+			q := annotations.ExportQuery{Annotators: *annotators}
 			if *status != "" {
 				s, ok := annotations.ParseStatus(*status)
 				if !ok {
@@ -101,6 +101,13 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 		defer f.Close()
 		return write(f)
 	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+		if target, err := filepath.EvalSymlinks(path); err == nil {
+			path = target // replace the file a link points to, not the link
+		}
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, errors.Unwrap(err)), Err: err}
@@ -117,7 +124,7 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 	if err := tmp.Close(); err != nil {
 		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, err), Err: err}
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

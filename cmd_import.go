@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	iofs "io/fs"
+	"os"
 	"slices"
 	"strings"
 
@@ -39,17 +42,35 @@ reason and nothing is imported.`,
 			if *format != "" && !slices.Contains(formats.ImportFormats, *format) {
 				return usagef("unknown format %q (use %s)", *format, strings.Join(formats.ImportFormats, ", "))
 			}
-			p, err := openProject(e, project, true)
+			if *format == "" && slices.Contains(args, "-") {
+				return usagef("give --format to read standard input")
+			}
+			path, _, err := resolveProject(e, project)
 			if err != nil {
 				return err
 			}
-			defer p.Close()
+			_, statErr := os.Stat(path)
+			isNew := errors.Is(statErr, iofs.ErrNotExist)
+			p, err := annotations.Open(e.ctx, path, annotations.OpenOptions{Create: true})
+			if err != nil {
+				return err
+			}
 			r := formats.Open(args, *format, e.stdin)
 			defer r.Close()
 			rep, err := p.Import(e.ctx, r, annotations.ImportOptions{
 				Annotator: strings.TrimSpace(*annotator), StrictLabels: *strict, DryRun: *dryRun})
+			closeErr := p.Close()
+			if isNew && (err != nil || *dryRun) {
+				// leave no project behind that the import did not fill
+				for _, suffix := range []string{"", "-wal", "-shm"} {
+					os.Remove(path + suffix)
+				}
+			}
 			if err != nil {
 				return err
+			}
+			if closeErr != nil {
+				return closeErr
 			}
 			if *asJSON {
 				return printJSON(e, rep)

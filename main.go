@@ -85,7 +85,7 @@ func run(e *env, args []string) int {
 	}
 	for _, c := range commands {
 		if c.name == name {
-			return runCommand(e, c, rest[1:], *project)
+			return runCommand(e, c, rest[1:], *project, *annotator)
 		}
 	}
 	fmt.Fprintf(e.stderr, "tagdesk: unknown command %q\nRun 'tagdesk --help' for usage.\n", name)

@@ -192,6 +192,9 @@ func firstLine(s string) string {
 	return ""
 }
 
+// maxMetaDepth is how deeply metadata may nest; SQLite's JSON functions stop at 1000.
+const maxMetaDepth = 100
+
 // compactMeta checks that raw is a JSON object and returns it compacted; empty input gives {}.
 func compactMeta(raw json.RawMessage) (json.RawMessage, error) {
 	raw = bytes.TrimSpace(raw)
@@ -205,5 +208,28 @@ func compactMeta(raw json.RawMessage) (json.RawMessage, error) {
 	if err := json.Compact(&b, raw); err != nil {
 		return nil, fmt.Errorf("is not valid JSON: %w", err)
 	}
+	if jsonDepth(b.Bytes()) > maxMetaDepth {
+		return nil, fmt.Errorf("is nested more than %d levels deep", maxMetaDepth)
+	}
 	return b.Bytes(), nil
+}
+
+// jsonDepth returns how deeply the objects and arrays of valid JSON b nest.
+func jsonDepth(b []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case inString && c == '\\':
+			i++ // skip the escaped character
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }

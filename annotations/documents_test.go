@@ -34,9 +34,25 @@ func TestAddDocument(t *testing.T) {
 		"invalid UTF-8":     {Name: "x", Text: "\xff"},
 		"meta not object":   {Name: "x", Text: "y", Meta: []byte(`"fr"`)},
 		"meta invalid JSON": {Name: "x", Text: "y", Meta: []byte(`{"a":}`)},
+		"meta too deep":     {Name: "x", Text: "y", Meta: []byte(`{"a":` + strings.Repeat("[", 1200) + strings.Repeat("]", 1200) + `}`)},
 	} {
 		if _, _, err := p.AddDocument(ctx, nd); err == nil {
 			t.Errorf("%s: AddDocument accepted %+v", name, nd)
+		}
+	}
+}
+
+func TestJSONDepth(t *testing.T) {
+	tests := map[string]int{
+		`{}`:                          1,
+		`{"a":[1,{"b":[]}]}`:          4,
+		`{"a":"[[[{{{"}`:              1,
+		`{"a":"\\\"[[["}`:             1,
+		`{"a":[[["x\\"],[]]],"b":{}}`: 4,
+	}
+	for in, want := range tests {
+		if got := jsonDepth([]byte(in)); got != want {
+			t.Errorf("jsonDepth(%s) = %d, want %d", in, got, want)
 		}
 	}
 }

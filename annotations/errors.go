@@ -116,7 +116,7 @@ func sqliteMessage(e sqlite3.Error) string {
 	case sqlite3.ErrFull:
 		return "The disk is full; the change was not saved. Free some space and try again."
 	case sqlite3.ErrReadonly, sqlite3.ErrPerm, sqlite3.ErrCantOpen:
-		return "The project file cannot be written (read-only file or folder?); the change was not saved."
+		return "The project file or its folder is read-only or cannot be opened; Tagdesk needs to write to it."
 	case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
 		return "The project file is damaged or is not a Tagdesk project."
 	case sqlite3.ErrIoErr:

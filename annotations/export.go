@@ -25,7 +25,7 @@ type ExportDocument struct {
 	// Annotators included for this document, by name: those the query selects that have spans or a
 	// status here (or, with a status filter, that status).
 	Annotators []string
-	// Statuses of the included annotators that are not new.
+	// Statuses of the included annotators, new included.
 	Statuses map[string]Status
 }
 
@@ -35,9 +35,11 @@ type ExportDocument struct {
 // consistent snapshot of the project, whatever is written meanwhile.
 func (p *Project) Export(ctx context.Context, q ExportQuery, fn func(*ExportDocument) error) error {
 	if q.Status != "" {
-		if _, ok := ParseStatus(string(q.Status)); !ok {
+		s, ok := ParseStatus(string(q.Status))
+		if !ok {
 			return userError(nil, "%q is not a document status (new, in_progress or done).", q.Status)
 		}
+		q.Status = s
 	}
 	return p.read(ctx, func(tx *sql.Tx) error { return export(ctx, tx, q, fn) })
 }
@@ -104,9 +106,7 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 			if (q.Status != "" && st == q.Status) || (q.Status == "" && (has || withSpans[a])) {
 				included[a] = true
 				ed.Annotators = append(ed.Annotators, a)
-				if has {
-					ed.Statuses[a] = st
-				}
+				ed.Statuses[a] = st
 			}
 		}
 		if filtered && len(included) == 0 {

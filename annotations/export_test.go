@@ -70,8 +70,8 @@ func TestExportFilters(t *testing.T) {
 			"b[alice]{alice=in_progress}: alice actor 0-6",
 		}},
 		"new": {ExportQuery{Status: StatusNew}, []string{
-			"b[bob]{}: ",
-			"c[alice bob]{}: ",
+			"b[bob]{bob=new}: ",
+			"c[alice bob]{alice=new,bob=new}: ",
 		}},
 	}
 	for name, tt := range tests {
@@ -92,6 +92,13 @@ func TestExportFilters(t *testing.T) {
 	if _, err := exportSummary(t, p, ExportQuery{Status: "finished"}); err == nil {
 		t.Error("an unknown status was accepted")
 	}
+	// the spellings ParseStatus accepts select the same documents
+	for _, spelling := range []Status{"in progress", "in-progress"} {
+		got, err := exportSummary(t, p, ExportQuery{Status: spelling})
+		if want := strings.Join(tests["in progress"].want, "\n"); err != nil || got != want {
+			t.Errorf("status %q: %v\n%s\nwant:\n%s", spelling, err, got, want)
+		}
+	}
 }
 
 // TestExportSnapshot checks that an export sees one state of the project even while it is written.
@@ -101,8 +108,12 @@ func TestExportSnapshot(t *testing.T) {
 	var names []string
 	err := p.Export(ctx, ExportQuery{}, func(d *ExportDocument) error {
 		if d.Name == "a" {
-			// a write in the middle of the export, committed at once
+			// writes in the middle of the export, committed at once: a new document, and b deleted
+			// (with its text, which the export has not read yet)
 			if _, _, err := p.AddDocument(ctx, NewDocument{Name: "late", Text: "added during the export"}); err != nil {
+				return err
+			}
+			if _, err := p.db.Exec(`DELETE FROM documents WHERE name = 'b'`); err != nil {
 				return err
 			}
 		}
@@ -110,12 +121,12 @@ func TestExportSnapshot(t *testing.T) {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("export during writes: %v", err)
 	}
 	if !slices.Equal(names, []string{"a", "b", "c"}) {
 		t.Errorf("export saw %v; want the documents as they were when it started", names)
 	}
-	if docs, _ := p.ListDocuments(ctx, DocumentQuery{}); len(docs) != 4 {
-		t.Errorf("the write during the export was lost: %d documents", len(docs))
+	if docs, _ := p.ListDocuments(ctx, DocumentQuery{}); len(docs) != 3 || docs[2].Name != "late" {
+		t.Errorf("the writes during the export were lost: %+v", docs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -98,8 +99,6 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		return rep, err
 	}
 	defer im.close()
-	relations, relationRecords := 0, 0
-	var relationPlaces []string
 	for {
 		if err := ctx.Err(); err != nil {
 			return ImportReport{}, err
@@ -120,26 +119,20 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		if err := im.add(rec, &rep); err != nil {
 			return ImportReport{}, err
 		}
-		if rec.Relations > 0 {
-			relations += rec.Relations
-			relationRecords++
-			if len(relationPlaces) < 5 {
-				relationPlaces = append(relationPlaces, fmt.Sprintf("%s:%d", rec.File, rec.Line))
-			}
-		}
 	}
 	if len(im.errs.Problems) > 0 {
 		return ImportReport{}, &im.errs
 	}
-	if relations > 0 {
-		more := ""
-		if relationRecords > len(relationPlaces) {
-			more = ", ..."
-		}
-		rep.Notices = append(rep.Notices, fmt.Sprintf(
-			"%d relations were not imported: this version of Tagdesk does not store relations (%s%s).",
-			relations, strings.Join(relationPlaces, ", "), more))
+	if rep.Records == 0 {
+		rep.Notices = append(rep.Notices, "The input holds no documents.")
 	}
+	rep.Notices = append(rep.Notices,
+		im.relations.notice("1 relation was not imported", "%d relations were not imported",
+			": this version of Tagdesk does not store relations"),
+		im.emptyDocs.notice("1 document is empty", "%d documents are empty", ""),
+		im.sharedIDs.notice("1 document has", "%d documents have",
+			" an id that a document with another text already has: exports will show both under that id"))
+	rep.Notices = slices.DeleteFunc(rep.Notices, func(s string) bool { return s == "" })
 	if err := ctx.Err(); err != nil {
 		return ImportReport{}, err
 	}
@@ -168,6 +161,42 @@ type importer struct {
 
 	labelsAdded, annotatorsAdded []string
 	errs                         ImportErrors
+
+	// what the report tells but does not stop the import
+	relations, emptyDocs, sharedIDs places
+}
+
+// places counts something an import met and keeps where it met the first few.
+type places struct {
+	count int
+	where []string
+	more  bool
+}
+
+func (p *places) add(n int, rec *Record) {
+	p.count += n
+	if len(p.where) < 5 {
+		p.where = append(p.where, fmt.Sprintf("%s:%d", rec.File, rec.Line))
+	} else {
+		p.more = true
+	}
+}
+
+// notice is the sentence for the count (one or many, the latter with %d, then rest) followed by the
+// places, or "" when there are none.
+func (p *places) notice(one, many, rest string) string {
+	if p.count == 0 {
+		return ""
+	}
+	where := strings.Join(p.where, ", ")
+	if p.more {
+		where += ", ..."
+	}
+	s := one
+	if p.count > 1 {
+		s = fmt.Sprintf(many, p.count)
+	}
+	return s + rest + " (" + where + ")."
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
@@ -275,15 +304,18 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		}
 		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, cleanNote(rs.Note)})
 	}
-	for annotator, s := range rec.Statuses {
-		if reason := checkName(annotator); reason != "" {
+	statuses := map[string]Status{}
+	for _, annotator := range sortedKeys(rec.Statuses) {
+		s, valid := ParseStatus(string(rec.Statuses[annotator]))
+		switch reason := checkName(annotator); {
+		case reason != "":
 			bad("status of %q: the annotator name %s", annotator, reason)
 			ok = false
-		}
-		if _, valid := ParseStatus(string(s)); !valid {
-			bad("status of %q: %q is not new, in_progress or done", annotator, s)
+		case !valid:
+			bad("status of %q: %q is not new, in_progress or done", annotator, rec.Statuses[annotator])
 			ok = false
 		}
+		statuses[annotator] = s
 	}
 	if !ok || len(im.errs.Problems) > 0 {
 		return nil // keep checking the rest, write nothing
@@ -302,8 +334,25 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	}
 	if added {
 		rep.Documents++
+		if d.Length == 0 {
+			im.emptyDocs.add(1, rec)
+		}
+		if rec.ID != "" {
+			var shared bool
+			err := im.tx.QueryRowContext(im.ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE source_id = ? AND id <> ?)`,
+				rec.ID, d.ID).Scan(&shared)
+			if err != nil {
+				return fmt.Errorf("import: %w", err)
+			}
+			if shared {
+				im.sharedIDs.add(1, rec)
+			}
+		}
 	} else {
 		rep.DocumentsPresent++
+	}
+	if rec.Relations > 0 {
+		im.relations.add(rec.Relations, rec)
 	}
 	now := formatTime(im.p.now())
 	touched := map[int64]bool{}
@@ -327,17 +376,20 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			rep.SpansPresent++
 		}
 	}
-	for annotatorID := range touched {
-		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
-			return err
-		}
-	}
-	for _, annotator := range sortedKeys(rec.Statuses) {
+	// An annotator who got spans has started the document, unless the record says they have not (an
+	// export writes "new" for an annotator whose spans stayed after the status went back to new).
+	for _, annotator := range sortedKeys(statuses) {
 		annotatorID, err := im.annotatorID(annotator)
 		if err != nil {
 			return err
 		}
-		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, rec.Statuses[annotator]); err != nil {
+		delete(touched, annotatorID)
+		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, statuses[annotator]); err != nil {
+			return err
+		}
+	}
+	for annotatorID := range touched {
+		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
 			return err
 		}
 	}

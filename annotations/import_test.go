@@ -132,12 +132,26 @@ func TestImportLabelsAndAnnotators(t *testing.T) {
 
 func TestImportStatuses(t *testing.T) {
 	ctx := context.Background()
+	// an explicit "new" keeps an annotator's spans from marking the document in progress
+	q := mustOpen(t)
+	if _, err := q.Import(ctx, records(&Record{File: "n.jsonl", Line: 1, Text: "Kyiv",
+		Spans:    []RecordSpan{{Start: 0, End: 4, Label: "actor", Annotator: "alice"}, {Start: 0, End: 4, Label: "actor", Annotator: "bob"}},
+		Statuses: map[string]Status{"alice": "new", "carol": "in progress"}}), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := q.ListDocuments(ctx, DocumentQuery{})
+	for a, want := range map[string]Status{"alice": StatusNew, "bob": StatusInProgress, "carol": StatusInProgress} {
+		if got, _ := q.Status(ctx, docs[0].ID, a); got != want {
+			t.Errorf("%s: %s, want %s", a, got, want)
+		}
+	}
+
 	p := mustOpen(t)
 	rec := &Record{File: "s.jsonl", Line: 1, Text: "text", Statuses: map[string]Status{"alice": StatusDone, "bob": StatusInProgress}}
 	if _, err := p.Import(ctx, records(rec), ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	docs, _ := p.ListDocuments(ctx, DocumentQuery{})
+	docs, _ = p.ListDocuments(ctx, DocumentQuery{})
 	// a later import never moves a status back
 	rec.Statuses = map[string]Status{"alice": StatusInProgress, "bob": StatusDone}
 	if _, err := p.Import(ctx, records(rec), ImportOptions{}); err != nil {
@@ -272,30 +286,68 @@ func TestImportDryRunAndLimit(t *testing.T) {
 	}
 }
 
-func TestImportRelationsAreReported(t *testing.T) {
+func TestImportNotices(t *testing.T) {
+	ctx := context.Background()
 	p := mustOpen(t)
-	rep, err := p.Import(context.Background(), records(
+	mustAddDocument(t, p, "old", "already here") // no source id: never shared
+	if _, _, err := p.AddDocument(ctx, NewDocument{Name: "x", SourceID: "A-1", Text: "first text"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := p.Import(ctx, records(
 		&Record{File: "r.jsonl", Line: 2, Text: "a", Relations: 2},
 		&Record{File: "r.jsonl", Line: 5, Text: "b", Relations: 1},
+		&Record{File: "r.jsonl", Line: 6, Text: ""},
+		&Record{File: "r.jsonl", Line: 7, ID: "A-1", Text: "another text"},
+		&Record{File: "r.jsonl", Line: 8, ID: "A-1", Text: "first text"}, // the same document: not shared
+		&Record{File: "r.jsonl", Line: 9, ID: "B-2", Text: "b2"},
 	), ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "3 relations were not imported: this version of Tagdesk does not store relations (r.jsonl:2, r.jsonl:5)."
-	if len(rep.Notices) != 1 || rep.Notices[0] != want {
-		t.Errorf("notices %q, want %q", rep.Notices, want)
+	want := []string{
+		"3 relations were not imported: this version of Tagdesk does not store relations (r.jsonl:2, r.jsonl:5).",
+		"1 document is empty (r.jsonl:6).",
+		"1 document has an id that a document with another text already has: exports will show both under that id (r.jsonl:7).",
+	}
+	if !slices.Equal(rep.Notices, want) {
+		t.Errorf("notices:\n%s\nwant:\n%s", strings.Join(rep.Notices, "\n"), strings.Join(want, "\n"))
+	}
+	rep, err = p.Import(ctx, records(), ImportOptions{})
+	if err != nil || !slices.Equal(rep.Notices, []string{"The input holds no documents."}) {
+		t.Errorf("empty input: %q, %v", rep.Notices, err)
 	}
 }
 
 func TestImportCancelled(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	p := mustOpen(t)
-	_, err := p.Import(ctx, records(&Record{File: "a", Text: "x"}), ImportOptions{})
-	if err == nil {
-		t.Fatal("a cancelled import succeeded")
+	ctx, cancel := context.WithCancel(context.Background())
+	// the reader cancels after two good records, as Ctrl+C would in the middle of a long import
+	r := &cancelAfter{n: 2, cancel: cancel}
+	_, err := p.Import(ctx, r, ImportOptions{})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Import = %v, want context.Canceled", err)
+	}
+	if r.read < 2 {
+		t.Fatalf("the import stopped before the reader cancelled (%d records)", r.read)
 	}
 	if docs, _ := p.ListDocuments(context.Background(), DocumentQuery{}); len(docs) != 0 {
 		t.Errorf("a cancelled import added %d documents", len(docs))
 	}
+	if Message(err) != "Cancelled; nothing was changed." {
+		t.Errorf("message %q", Message(err))
+	}
+}
+
+// cancelAfter gives records forever and cancels its context after n of them.
+type cancelAfter struct {
+	n, read int
+	cancel  func()
+}
+
+func (c *cancelAfter) Next() (*Record, error) {
+	c.read++
+	if c.read == c.n {
+		c.cancel()
+	}
+	return &Record{File: "endless.jsonl", Line: c.read, Text: fmt.Sprintf("document %d", c.read)}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -141,15 +142,22 @@ func (p *Project) MoveLabel(ctx context.Context, id int64, position int) error {
 		}
 		position = max(0, min(position, len(labels)-1))
 		l := labels[from]
-		labels = append(labels[:from], labels[from+1:]...)
-		labels = append(labels[:position], append([]Label{l}, labels[position:]...)...)
-		for i, l := range labels {
-			if _, err := tx.ExecContext(ctx, `UPDATE labels SET position = ? WHERE id = ?`, i, l.ID); err != nil {
-				return err
-			}
-		}
-		return nil
+		labels = slices.Delete(labels, from, from+1)
+		return renumberLabels(ctx, tx, slices.Insert(labels, position, l))
 	})
+}
+
+// renumberLabels gives labels the positions 0, 1, 2... in the order given.
+func renumberLabels(ctx context.Context, tx *sql.Tx, labels []Label) error {
+	for i, l := range labels {
+		if l.Position == i {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE labels SET position = ? WHERE id = ?`, i, l.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeleteLabel removes a label that no span uses.
@@ -171,10 +179,11 @@ func (p *Project) DeleteLabel(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM labels WHERE id = ?`, id); err != nil {
 			return err
 		}
-		// close the gap in the order
-		_, err = tx.ExecContext(ctx, `UPDATE labels SET position = (SELECT count(*) FROM labels AS o
-			WHERE o.position < labels.position OR (o.position = labels.position AND o.id < labels.id))`)
-		return err
+		labels, err := queryLabels(ctx, tx) // in order, with a gap where the label was
+		if err != nil {
+			return err
+		}
+		return renumberLabels(ctx, tx, labels)
 	})
 }
 

@@ -202,8 +202,17 @@ var ErrSchemaTooNew = errors.New("schema too new")
 
 // migrate runs the migrations the file has not had, each in its own transaction that also sets
 // user_version, so a crash leaves the file at one version or the next, never between.
+//
+// A file already up to date is only read: opening a project never waits for another program's write.
 func (p *Project) migrate(ctx context.Context) error {
-	for v := 0; v < len(migrations); v++ {
+	appID, version, tables, err := readHeader(ctx, p.db)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", p.path, err)
+	}
+	if err := checkHeader(p.path, appID, version, tables); err != nil {
+		return err
+	}
+	for v := version; v < len(migrations); v++ {
 		if err := p.migrateTo(ctx, v+1); err != nil {
 			return err
 		}

@@ -235,3 +235,37 @@ func TestEmptyFileBecomesProject(t *testing.T) {
 		t.Errorf("an empty file opened with %d labels, want the 4 defaults", len(labels))
 	}
 }
+
+// TestOpenWhileAnotherWrites checks that opening and reading an up-to-date project does not need the
+// write lock another connection holds.
+func TestOpenWhileAnotherWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "busy"+Extension)
+	writer := mustOpenAt(t, path)
+	tx, err := writer.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO annotators (name, created_at) VALUES ('zed', '')`); err != nil {
+		t.Fatal(err)
+	}
+	// before the fix, Open began its own immediate transaction, waited out the busy timeout and failed
+	reader, err := Open(ctx, path, OpenOptions{})
+	if err != nil {
+		t.Fatalf("Open while another connection writes: %v", err)
+	}
+	defer reader.Close()
+	if _, err := reader.Stats(ctx); err != nil {
+		t.Fatalf("Stats while another connection writes: %v", err)
+	}
+	// the immediate transaction really holds the lock: another writer is refused at once
+	other, err := sql.Open("sqlite3", fileURI(path)+"?_busy_timeout=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec(`BEGIN IMMEDIATE`); err == nil {
+		t.Error("a second writer got the lock during an immediate transaction")
+	}
+}

@@ -3,6 +3,7 @@ package annotations
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -164,6 +165,11 @@ func TestStatus(t *testing.T) {
 	if got, _ := p.Status(ctx, d.ID, "alice"); got != StatusDone {
 		t.Errorf("a new span moved a done document to %s", got)
 	}
+	if err := p.SetStatus(ctx, d.ID, "alice", "in progress"); err != nil {
+		t.Errorf("SetStatus with the spelling \"in progress\": %v", err)
+	} else if got, _ := p.Status(ctx, d.ID, "alice"); got != StatusInProgress {
+		t.Errorf("after SetStatus(\"in progress\"), Status = %q", got)
+	}
 	if err := p.SetStatus(ctx, d.ID, "alice", "finished"); err == nil {
 		t.Error("SetStatus accepted an unknown status")
 	}
@@ -214,9 +220,23 @@ func TestLabels(t *testing.T) {
 	if err := p.DeleteLabel(ctx, labels[2].ID); err != nil { // figure, unused
 		t.Fatal(err)
 	}
+	if got := labelOrder(t, p); got != "0:place 1:acteur 2:weapon 3:claim" {
+		t.Errorf("after deleting figure: %s", got)
+	}
+	// deleting from the middle of a reordered set keeps the order of the rest
 	labels, _ = p.Labels(ctx)
-	if len(labels) != 4 || labels[2].Name != "weapon" || labels[2].Position != 2 || labels[3].Position != 3 {
-		t.Errorf("after deleting figure: %+v", labels)
+	if err := p.MoveLabel(ctx, labels[0].ID, 3); err != nil { // place to the end
+		t.Fatal(err)
+	}
+	if got := labelOrder(t, p); got != "0:acteur 1:weapon 2:claim 3:place" {
+		t.Errorf("after moving place to the end: %s", got)
+	}
+	labels, _ = p.Labels(ctx)
+	if err := p.DeleteLabel(ctx, labels[1].ID); err != nil { // weapon
+		t.Fatal(err)
+	}
+	if got := labelOrder(t, p); got != "0:acteur 1:claim 2:place" {
+		t.Errorf("after deleting weapon: %s", got)
 	}
 
 	bad := map[string]struct {
@@ -228,7 +248,7 @@ func TestLabels(t *testing.T) {
 		"bad colour":        {Label{Name: "x", Color: "red"}, "not of the form #rrggbb"},
 		"digit hotkey":      {Label{Name: "x", Color: "#000000", Hotkey: "1"}, "cannot be a digit"},
 		"two-letter hotkey": {Label{Name: "x", Color: "#000000", Hotkey: "ab"}, "single character"},
-		"taken hotkey":      {Label{Name: "x", Color: "#000000", Hotkey: "W"}, `already used by label "weapon"`},
+		"taken hotkey":      {Label{Name: "x", Color: "#000000", Hotkey: "C"}, `already used by label "claim"`},
 		"control character": {Label{Name: "a\tb", Color: "#000000"}, "control characters"},
 	}
 	for name, tt := range bad {
@@ -238,7 +258,21 @@ func TestLabels(t *testing.T) {
 			}
 		})
 	}
-	if after, _ := p.Labels(ctx); len(after) != 4 {
+	if after, _ := p.Labels(ctx); len(after) != 3 {
 		t.Errorf("rejected labels were added: %d labels", len(after))
 	}
+}
+
+// labelOrder renders the label set as "position:name ...".
+func labelOrder(t *testing.T, p *Project) string {
+	t.Helper()
+	labels, err := p.Labels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range labels {
+		out = append(out, fmt.Sprintf("%d:%s", l.Position, l.Name))
+	}
+	return strings.Join(out, " ")
 }

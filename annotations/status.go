@@ -9,7 +9,8 @@ import (
 
 // SetStatus sets how far the annotator has got with the document, adding the annotator if new.
 func (p *Project) SetStatus(ctx context.Context, documentID int64, annotator string, s Status) error {
-	if _, ok := ParseStatus(string(s)); !ok {
+	s, ok := ParseStatus(string(s))
+	if !ok {
 		return userError(nil, "%q is not a document status (new, in_progress or done).", s)
 	}
 	return p.write(ctx, func(tx *sql.Tx) error {

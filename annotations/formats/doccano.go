@@ -39,7 +39,7 @@ var doccanoKeys = map[string]bool{
 
 func parseDoccano(line []byte, rec *annotations.Record) string {
 	var fields map[string]json.RawMessage
-	if err := decodeStrict(line, &fields); err != nil {
+	if err := decodeStrict(line, &fields, false); err != nil {
 		return jsonProblem(err)
 	}
 	if fields == nil {
@@ -48,6 +48,9 @@ func parseDoccano(line []byte, rec *annotations.Record) string {
 	var reason string
 	rawText, ok := fields["text"]
 	if !ok {
+		return `"text" is missing`
+	}
+	if string(bytes.TrimSpace(rawText)) == "null" {
 		return `"text" is missing`
 	}
 	if err := json.Unmarshal(rawText, &rec.Text); err != nil {

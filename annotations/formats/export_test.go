@@ -198,6 +198,11 @@ func TestExcelBOM(t *testing.T) {
 // statuses, and the same export byte for byte.
 func TestJSONLRoundTrip(t *testing.T) {
 	p := corpusProject(t)
+	// bob keeps his spans but sets the document back to new: the round trip must keep that too
+	docs, _ := p.ListDocuments(context.Background(), annotations.DocumentQuery{Annotator: "bob"})
+	if err := p.SetStatus(context.Background(), docs[0].ID, "bob", annotations.StatusNew); err != nil || docs[0].Spans == 0 {
+		t.Fatalf("set bob's status of %s (%d spans) to new: %v", docs[0].Name, docs[0].Spans, err)
+	}
 	first := export(t, p, JSONL, annotations.ExportQuery{}, WriterOptions{})
 	path := filepath.Join(t.TempDir(), "export.jsonl")
 	if err := os.WriteFile(path, first, 0o644); err != nil {
@@ -276,17 +281,25 @@ func TestExportSpanTextsMatchOffsets(t *testing.T) {
 	})
 	out := export(t, p, JSONL, annotations.ExportQuery{}, WriterOptions{})
 	r := NewJSONLReader(bytes.NewReader(out), "export.jsonl")
+	checked := 0
 	for {
 		rec, err := r.Next()
-		if err != nil {
+		if err == io.EOF {
 			break
+		}
+		if err != nil {
+			t.Fatalf("reading the export back: %v", err)
 		}
 		runes := []rune(rec.Text)
 		for _, s := range rec.Spans {
 			if got := string(runes[s.Start:s.End]); got != *s.Text {
 				t.Errorf("%s: span %d-%d says %q, text has %q", rec.Name, s.Start, s.End, *s.Text, got)
 			}
+			checked++
 		}
+	}
+	if st, _ := p.Stats(context.Background()); checked != st.Spans {
+		t.Errorf("checked %d spans of %d", checked, st.Spans)
 	}
 }
 

@@ -67,6 +67,23 @@ func TestImportErrors(t *testing.T) {
 			files: map[string]string{"bin.txt": "PK\x03\x04\x00\x00"},
 			want:  []string{"bin.txt:1: the file contains NUL bytes: it is not a text file"},
 		},
+		"UTF-16 text file with BOM": {
+			files: map[string]string{"win.txt": "\xff\xfeK\x00y\x00i\x00v\x00"},
+			want:  []string{"win.txt: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"},
+		},
+		"UTF-16 text file without BOM": {
+			files: map[string]string{"win.txt": "K\x00y\x00i\x00v\x00 \x00s\x00a\x00i\x00d\x00"},
+			want:  []string{"win.txt: the file looks like UTF-16 (every other byte is 0); save it as UTF-8"},
+		},
+		"UTF-16 JSONL": {
+			files: map[string]string{"u.jsonl": "\xff\xfe{\x00\"\x00t\x00\"\x00:\x00\n\x00"},
+			want:  []string{"u.jsonl:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"},
+		},
+		"doccano null text": {
+			files:  map[string]string{"n.jsonl": `{"text": null, "label": []}` + "\n"},
+			format: Doccano,
+			want:   []string{`n.jsonl:1: "text" is missing`},
+		},
 		"invalid UTF-8 in JSONL": {
 			files: map[string]string{"a.jsonl": "{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n"},
 			want:  []string{"a.jsonl:2: invalid UTF-8 at byte 14 (0xE9); save the file as UTF-8"},
@@ -166,7 +183,8 @@ func TestImportErrors(t *testing.T) {
 		},
 	}
 	names := map[string][]string{
-		"invalid UTF-8 in a text file": {"a.txt"}, "NUL bytes": {"bin.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
+		"invalid UTF-8 in a text file": {"a.txt"}, "UTF-16 text file with BOM": {"win.txt"}, "UTF-16 text file without BOM": {"win.txt"},
+		"UTF-16 JSONL": {"u.jsonl"}, "doccano null text": {"n.jsonl"}, "NUL bytes": {"bin.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
 		"bad JSON": {"a.jsonl"}, "two values on a line": {"a.jsonl"}, "missing text": {"a.jsonl"}, "offsets": {"a.jsonl"},
 		"offsets that are not whole numbers": {"a.jsonl"}, "span text mismatch": {"a.jsonl"}, "no annotator": {"a.jsonl"},
 		"unknown field": {"a.jsonl"}, "unknown span field": {"a.jsonl"}, "strict labels": {"a.jsonl"},

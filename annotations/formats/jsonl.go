@@ -2,7 +2,6 @@ package formats
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,7 +46,7 @@ type jsonlSpan struct {
 
 func parseJSONL(line []byte, rec *annotations.Record) string {
 	var l jsonlLine
-	if err := decodeStrictFields(line, &l); err != nil {
+	if err := decodeStrict(line, &l, true); err != nil {
 		if f := unknownField(err); f != "" {
 			hint := ""
 			if f == "label" || f == "entities" {
@@ -71,16 +70,12 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	if len(l.Status) > 0 {
 		rec.Statuses = map[string]annotations.Status{}
 		for a, s := range l.Status {
-			st, ok := annotations.ParseStatus(s)
-			if !ok {
-				return fmt.Sprintf("status of %q: %q is not new, in_progress or done", a, s)
-			}
-			rec.Statuses[a] = st
+			rec.Statuses[a] = annotations.Status(s) // checked by the import
 		}
 	}
 	for i, raw := range l.Spans {
 		var s jsonlSpan
-		if err := decodeStrictFields(raw, &s); err != nil {
+		if err := decodeStrict(raw, &s, true); err != nil {
 			if f := unknownField(err); f != "" {
 				return fmt.Sprintf("span %d: unknown field %q", i+1, f)
 			}
@@ -100,19 +95,6 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		rec.Spans = append(rec.Spans, rs)
 	}
 	return ""
-}
-
-// decodeStrictFields decodes like decodeStrict and refuses fields v does not have.
-func decodeStrictFields(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return fmt.Errorf("json: more than one JSON value on the line")
-	}
-	return nil
 }
 
 // unknownField returns the field named by a DisallowUnknownFields error, or "".

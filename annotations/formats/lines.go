@@ -73,10 +73,11 @@ type jsonLines struct {
 	file  string
 	lines *lineReader
 	parse func(line []byte, rec *annotations.Record) string
+	stop  bool // the file cannot be read as UTF-8 at all: one problem said so, no more
 }
 
 func (jl *jsonLines) Next() (*annotations.Record, error) {
-	for {
+	for !jl.stop {
 		line, n, err := jl.lines.next()
 		if err == io.EOF {
 			return nil, io.EOF
@@ -90,7 +91,14 @@ func (jl *jsonLines) Next() (*annotations.Record, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		reason := utf8Problem(line)
+		var reason string
+		if n == 1 {
+			reason = utf16Problem(line)
+			jl.stop = reason != ""
+		}
+		if reason == "" {
+			reason = utf8Problem(line)
+		}
 		rec := &annotations.Record{File: jl.file, Line: n}
 		if reason == "" {
 			reason = jl.parse(line, rec)
@@ -100,6 +108,7 @@ func (jl *jsonLines) Next() (*annotations.Record, error) {
 		}
 		return rec, nil
 	}
+	return nil, io.EOF
 }
 
 // utf8Problem describes the first invalid UTF-8 in b, or returns "".
@@ -115,6 +124,26 @@ func utf8Problem(b []byte) string {
 		i += n
 	}
 	return "invalid UTF-8"
+}
+
+// utf16Problem says so when b, the start of a file, looks like UTF-16 (what Windows calls "Unicode"),
+// or returns "".
+func utf16Problem(b []byte) string {
+	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
+		return "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
+	}
+	// ASCII text in UTF-16 has a NUL in every other byte
+	sample := b[:min(len(b), 1000)]
+	nuls := [2]int{}
+	for i, c := range sample {
+		if c == 0 {
+			nuls[i%2]++
+		}
+	}
+	if len(sample) >= 8 && max(nuls[0], nuls[1]) > len(sample)/4 {
+		return "the file looks like UTF-16 (every other byte is 0); save it as UTF-8"
+	}
+	return ""
 }
 
 // jsonProblem turns a JSON decoding error into a reason a user can act on.
@@ -150,9 +179,13 @@ func jsonKind(goKind string) string {
 	return "a " + goKind
 }
 
-// decodeStrict decodes one JSON value from b into v and refuses anything after it.
-func decodeStrict(b []byte, v any) error {
+// decodeStrict decodes one JSON value from b into v and refuses anything after it; with known set, it
+// also refuses object fields v does not have.
+func decodeStrict(b []byte, v any, known bool) error {
 	d := json.NewDecoder(bytes.NewReader(b))
+	if known {
+		d.DisallowUnknownFields()
+	}
 	if err := d.Decode(v); err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ func (tr *txtReader) Next() (*annotations.Record, error) {
 	if len(b) > MaxLine {
 		return nil, bad(0, fmt.Sprintf("the file is larger than %d MiB", MaxLine>>20))
 	}
+	if p := utf16Problem(b); p != "" {
+		return nil, bad(0, p)
+	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		return nil, bad(lineOf(b, i), "the file contains NUL bytes: it is not a text file")
 	}

@@ -30,6 +30,9 @@ CREATE TABLE documents (
 	created_at TEXT NOT NULL
 );
 
+-- finds documents that share a source id, which exports would mix up
+CREATE INDEX documents_source ON documents (source_id) WHERE source_id <> '';
+
 CREATE TABLE texts (
 	document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
 	text        TEXT NOT NULL

@@ -1,6 +1,6 @@
 // Package text holds Tagdesk's text conventions: the normalisation every document goes through once at
-// import, the map that carries offsets through it, and conversions between code point offsets (what
-// Tagdesk stores) and byte or UTF-16 offsets (what Go strings and JavaScript-based tools use).
+// import, the map that carries offsets through it, and the conversion between code point offsets (what
+// Tagdesk stores) and byte offsets (what Go strings use).
 //
 // Offsets are Unicode code points, half-open [start, end), over the normalised text.
 package text
@@ -15,9 +15,12 @@ import (
 
 const bom = '\uFEFF'
 
-// Normalize returns s in the form Tagdesk stores: a leading byte-order mark removed, CRLF and lone CR
+// Normalize returns s in the form Tagdesk stores: leading byte-order marks removed, CRLF and lone CR
 // turned into LF, then Unicode NFC. The returned Map carries code point offsets of s to offsets of the
 // result, so that spans given over s still cover the same characters.
+//
+// NFC as Unicode defines it (UAX #15, stream-safe format) inserts U+034F COMBINING GRAPHEME JOINER
+// into a run of more than 30 combining marks; such pathological text gains that character.
 //
 // Normalize is idempotent: normalising its result again changes nothing and returns an identity Map.
 func Normalize(s string) (string, *Map) {
@@ -52,16 +55,6 @@ func (m *Map) End(i int) int {
 		i = s.end(i)
 	}
 	return i
-}
-
-// Identity reports whether the map leaves every offset where it is.
-func (m *Map) Identity() bool {
-	for _, s := range m.stages {
-		if len(s) > 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // An edit says that code points [inStart, inEnd) of the input became [outStart, outEnd) of the output.
@@ -107,10 +100,12 @@ func normalizeLineEnds(s string) (string, stage) {
 	b.Grow(len(s))
 	var edits stage
 	in, out := 0, 0
-	if strings.HasPrefix(s, string(bom)) {
+	for strings.HasPrefix(s, string(bom)) { // editors have been seen to write two
 		s = s[len(string(bom)):]
-		edits = append(edits, edit{0, 1, 0, 0})
-		in = 1
+		in++
+	}
+	if in > 0 {
+		edits = append(edits, edit{0, in, 0, 0})
 	}
 	for {
 		k := strings.IndexByte(s, '\r')
@@ -138,24 +133,42 @@ func normalizeNFC(s string) (string, stage) {
 	if norm.NFC.IsNormalString(s) {
 		return s, nil
 	}
+	whole := s
 	var b strings.Builder
 	b.Grow(len(s))
 	var edits stage
-	var it norm.Iter
-	it.InitString(norm.NFC, s)
 	in, out := 0, 0
-	for !it.Done() {
-		from := it.Pos()
-		seg := it.Next()
-		src := s[from:it.Pos()]
-		b.Write(seg)
-		inN, outN := utf8.RuneCountInString(src), utf8.RuneCount(seg)
-		if string(seg) != src {
-			edits = append(edits, narrow(src, string(seg), in, out))
+	for s != "" {
+		// copy what is already in NFC, up to a normalisation boundary
+		if k := norm.NFC.QuickSpanString(s); k > 0 {
+			b.WriteString(s[:k])
+			n := utf8.RuneCountInString(s[:k])
+			in, out, s = in+n, out+n, s[k:]
+			continue
 		}
-		in, out = in+inN, out+outN
+		// normalise the segment up to the next boundary: segments normalise independently
+		k := norm.NFC.NextBoundaryInString(s, true)
+		if k <= 0 {
+			k = len(s)
+		}
+		src := s[:k]
+		dst := norm.NFC.String(src)
+		b.WriteString(dst)
+		if dst != src {
+			edits = append(edits, narrow(src, dst, in, out))
+		}
+		in += utf8.RuneCountInString(src)
+		out += utf8.RuneCountInString(dst)
+		s = s[k:]
 	}
-	return b.String(), edits
+	got := b.String()
+	if want := norm.NFC.String(whole); got != want {
+		// Only runs of more than 30 combining marks get here: the library's stream-safe NFC inserts
+		// a grapheme joiner that segment-by-segment normalisation does not. Map the stretch where the
+		// two differ as one edit.
+		return want, stage{narrow(whole, want, 0, 0)}
+	}
+	return got, edits
 }
 
 // narrow returns the edit for a segment src that normalised to dst, starting at code points in and out,

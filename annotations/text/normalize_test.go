@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // cp returns the code points [start, end) of s.
@@ -32,6 +34,7 @@ func TestNormalize(t *testing.T) {
 		"everything":               {"\uFEFFE\u0301te\u0301\r\n🙂\rfin", "Été\n🙂\nfin"},
 		"empty":                    {"", ""},
 		"only a BOM":               {"\uFEFF", ""},
+		"two BOMs":                 {"\uFEFF\uFEFFabc", "abc"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -43,14 +46,14 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("IsNormalized(%q) = false after Normalize", got)
 			}
 			again, m2 := Normalize(got)
-			if again != got || !m2.Identity() {
-				t.Errorf("Normalize is not idempotent on %q: %q, identity %v", got, again, m2.Identity())
+			if again != got || !identity(m2, utf8.RuneCountInString(got)) {
+				t.Errorf("Normalize is not idempotent on %q: %q", got, again)
 			}
 			n := utf8.RuneCountInString(tt.in)
 			if e := m.End(n); e != utf8.RuneCountInString(got) {
 				t.Errorf("End(%d) = %d, want the normalised length %d", n, e, utf8.RuneCountInString(got))
 			}
-			if tt.in == tt.want && !m.Identity() {
+			if tt.in == tt.want && !identity(m, n) {
 				t.Errorf("unchanged text has a non-identity map")
 			}
 		})
@@ -98,41 +101,89 @@ func TestMapSpans(t *testing.T) {
 	}
 }
 
-func TestMapMonotonic(t *testing.T) {
-	in := "\uFEFFa\r\nRe\u0301publique\r🇺🇦 e\u0301\u0323\r\nz"
-	_, m := Normalize(in)
-	n := utf8.RuneCountInString(in)
-	for i := 1; i <= n; i++ {
-		if m.Start(i) < m.Start(i-1) || m.End(i) < m.End(i-1) {
-			t.Fatalf("map not monotonic at %d: Start %d→%d, End %d→%d", i, m.Start(i-1), m.Start(i), m.End(i-1), m.End(i))
+// identity reports whether m leaves every offset up to n where it is.
+func identity(m *Map, n int) bool {
+	for i := 0; i <= n; i++ {
+		if m.Start(i) != i || m.End(i) != i {
+			return false
 		}
-		if m.Start(i) > m.End(i) {
-			t.Fatalf("Start(%d) = %d is after End(%d) = %d", i, m.Start(i), i, m.End(i))
+	}
+	return true
+}
+
+func TestMapMonotonic(t *testing.T) {
+	for _, in := range []string{
+		"\uFEFFa\r\nRe\u0301publique\r🇺🇦 e\u0301\u0323\r\nz",
+		"q" + strings.Repeat("\u0301", 31) + "z", // NFC inserts a combining grapheme joiner
+	} {
+		checkMap(t, in)
+	}
+}
+
+// checkMap checks the map of in: it spans the whole text, it never goes backwards, a span that covers
+// something still does, and a span whose edges normalisation does not cross covers exactly the
+// normalised form of what it covered.
+func checkMap(t *testing.T, in string) {
+	t.Helper()
+	got, m := Normalize(in)
+	runes, out := []rune(in), []rune(got)
+	n := len(runes)
+	if m.Start(0) != 0 || m.End(n) != len(out) {
+		t.Fatalf("map of %q does not span the text: Start(0)=%d End(%d)=%d, length %d", in, m.Start(0), n, m.End(n), len(out))
+	}
+	bomRun := len(runes) - len([]rune(strings.TrimLeft(in, "\uFEFF")))
+	// a boundary is an offset normalisation does not cross: the character after it starts a
+	// normalisation segment, it does not split CR LF, and normalising both sides apart gives the same
+	boundary := make([]bool, n+1)
+	for i := 0; i <= n; i++ {
+		if i > 0 && i < n && (!norm.NFC.PropertiesString(string(runes[i])).BoundaryBefore() || runes[i-1] == '\r' && runes[i] == '\n') {
+			continue
+		}
+		a, _ := Normalize(string(runes[:i]))
+		b, _ := Normalize(string(runes[i:]))
+		boundary[i] = a+b == got
+	}
+	for i := 0; i <= n; i++ {
+		if s, e := m.Start(i), m.End(i); s < 0 || e > len(out) || (i > 0 && (s < m.Start(i-1) || e < m.End(i-1))) {
+			t.Fatalf("map of %q goes backwards or out of the text at %d: Start %d, End %d", in, i, s, e)
+		}
+		for j := i + 1; j <= n; j++ {
+			s, e := m.Start(i), m.End(j)
+			if s > e || (s == e && j > bomRun) { // only the leading byte-order marks vanish
+				t.Fatalf("span %d-%d of %q maps to %d-%d", i, j, in, s, e)
+			}
+			if boundary[i] && boundary[j] {
+				// what normalisation makes of runes[i:j] in this text: its part of the normalised prefix
+				upToJ, _ := Normalize(string(runes[:j]))
+				upToI, _ := Normalize(string(runes[:i]))
+				want, ok := strings.CutPrefix(upToJ, upToI)
+				if !ok {
+					t.Fatalf("%q: normalising a longer prefix changed a shorter one", in)
+				}
+				if c := string(out[s:e]); c != want {
+					t.Fatalf("span %d-%d of %q (%q) maps to %d-%d = %q, want %q", i, j, in, string(runes[i:j]), s, e, c, want)
+				}
+			}
 		}
 	}
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"", "\uFEFFa\r\nb", "e\u0301", "🙂\r\r\n", "a\u0302\u0323b", "\xff\xfe", "\u0958"} {
+	for _, s := range []string{"", "\uFEFFa\r\nb", "e\u0301", "🙂\r\r\n", "a\u0302\u0323b", "\xff\xfe", "\u0958",
+		"\uFEFF\uFEFFx", "q" + strings.Repeat("\u0301", 31)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, m := Normalize(s)
+		got, _ := Normalize(s)
+		lines := strings.TrimLeft(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\uFEFF")
+		if want := norm.NFC.String(lines); got != want {
+			t.Fatalf("Normalize(%q) = %q, want the NFC of its lines %q", s, got, want)
+		}
 		if !IsNormalized(got) {
 			t.Fatalf("Normalize(%q) = %q is not normalised", s, got)
 		}
-		n, gn := utf8.RuneCountInString(s), utf8.RuneCountInString(got)
-		if m.Start(0) != 0 || m.End(n) != gn {
-			t.Fatalf("map of %q does not span the text: Start(0)=%d End(%d)=%d len=%d", s, m.Start(0), n, m.End(n), gn)
-		}
-		for i := 0; i <= n; i++ {
-			st, e := m.Start(i), m.End(i)
-			if st < 0 || e > gn || st > e {
-				t.Fatalf("offset %d of %q maps to start %d, end %d (len %d)", i, s, st, e, gn)
-			}
-			if i > 0 && (st < m.Start(i-1) || e < m.End(i-1)) {
-				t.Fatalf("map of %q not monotonic at %d", s, i)
-			}
+		if utf8.RuneCountInString(s) <= 40 { // checkMap is quadratic
+			checkMap(t, s)
 		}
 	})
 }
