@@ -56,12 +56,10 @@ func runCommand(e *env, c *command, args []string, project, annotator string) in
 	run := c.flags(fs)
 	help := fs.BoolP("help", "h", false, "show this help")
 	err := fs.Parse(args)
-	if err == nil && annotator != "" && !fs.Changed("annotator") {
-		if fs.Lookup("annotator") == nil {
-			err = fmt.Errorf("--annotator does not go with %s", c.name)
-		} else {
-			err = fs.Set("annotator", annotator)
-		}
+	if err == nil && annotator != "" && c.name == "import" && !fs.Changed("annotator") {
+		// "annotate as NAME" means the same for import: the annotator of the spans it adds. The other
+		// commands ignore it (export's --annotator, a filter, has to be given after the command).
+		err = fs.Set("annotator", annotator)
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "tagdesk %s: %s\n", c.name, err)
@@ -146,4 +144,24 @@ func onProject(e *env, project string, args []string, fn func(*annotations.Proje
 	}
 	defer p.Close()
 	return fn(p)
+}
+
+// followLink returns the file a symbolic link at path points to, even when that file does not exist
+// yet, or path itself when it is not a link.
+func followLink(path string) string {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return path
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		return target
+	}
+	target, err := os.Readlink(path) // a link to a file still to be made
+	if err != nil {
+		return path
+	}
+	if !filepath.IsAbs(target) {
+		target = filepath.Join(filepath.Dir(path), target)
+	}
+	return target
 }

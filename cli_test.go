@@ -308,10 +308,25 @@ func TestCLIFailedImportLeavesNoProject(t *testing.T) {
 		if name == "dry run" && (code != 0 || !strings.HasPrefix(out, "Checked (dry run, nothing changed) 1 record: 1 document added")) {
 			t.Errorf("%s: %d %q %q", name, code, out, errs)
 		}
-		matches, _ := filepath.Glob(args[len(args)-2] + "*")
-		if len(matches) > 0 {
+		if matches, _ := filepath.Glob(args[len(args)-2] + "*"); len(matches) > 0 {
 			t.Errorf("%s left %v behind", name, matches)
 		}
+	}
+	// a successful import into a new project leaves the project and nothing else
+	project := filepath.Join(dir, "d.tagdesk")
+	if code, _, errs := c.run("", "import", "--project", project, good); code != 0 {
+		t.Fatal(errs)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got := strings.Join(names, " "); got != "bad.txt d.tagdesk good.txt" {
+		t.Errorf("the folder holds %s", got)
+	}
+	if code, out, _ := c.run("", "check", "--project", project); code != 0 || !strings.HasSuffix(out, "ok\n") {
+		t.Errorf("check of the new project: %d %s", code, out)
 	}
 }
 
@@ -325,6 +340,13 @@ func TestCLIGlobalAnnotator(t *testing.T) {
 	}
 	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",alice,actor,0,4,Kyiv,") {
 		t.Errorf("the span's annotator: %q", out)
+	}
+	// before the command name, --annotator is "annotate as": it filters no export and troubles no stats
+	if _, out, _ := c.run("", "--annotator", "bob", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",alice,actor,") {
+		t.Errorf("--annotator bob before export dropped alice's spans: %q", out)
+	}
+	if code, _, errs := c.run("", "--annotator", "bob", "stats", "--project", project); code != 0 {
+		t.Errorf("--annotator before stats: %d %s", code, errs)
 	}
 	// names with commas are names: --annotator repeats, it does not split
 	if code, _, errs := c.run("", "export", "--project", project, "--annotator", "alice,bob"); code != 1 || !strings.Contains(errs, `no annotator named "alice,bob"`) {

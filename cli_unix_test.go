@@ -77,3 +77,37 @@ func TestCLIExportThroughLink(t *testing.T) {
 		t.Errorf("the target holds %q with mode %v; want the export with mode 0600", b, fi.Mode().Perm())
 	}
 }
+
+// TestCLIDanglingLinks checks that a link to a file still to be made leads import and export to make
+// that file, leaving the link.
+func TestCLIDanglingLinks(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real", "p.tagdesk")
+	os.MkdirAll(filepath.Dir(target), 0o755)
+	link := filepath.Join(dir, "p.tagdesk")
+	if err := os.Symlink("real/p.tagdesk", link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := c.run("", "import", "--project", link, writeFile(t, filepath.Join(dir, "a.txt"), "Kyiv")); code != 0 {
+		t.Fatalf("import through a dangling link: %s", errs)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the project link was replaced: %v", err)
+	}
+	if _, err := os.Stat(target); err != nil {
+		t.Errorf("the project was not made where the link points: %v", err)
+	}
+	out := filepath.Join(dir, "real", "out.jsonl")
+	outLink := filepath.Join(dir, "out.jsonl")
+	os.Symlink(out, outLink)
+	if code, _, errs := c.run("", "export", "--project", link, "-o", outLink); code != 0 {
+		t.Fatalf("export through a dangling link: %s", errs)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), `"text":"Kyiv"`) {
+		t.Errorf("the export did not reach the link's target: %q", b)
+	}
+	if fi, err := os.Lstat(outLink); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the export link was replaced: %v", err)
+	}
+}

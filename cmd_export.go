@@ -101,12 +101,10 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 		defer f.Close()
 		return write(f)
 	}
+	path = followLink(path) // replace the file a link points to, not the link
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
-		if target, err := filepath.EvalSymlinks(path); err == nil {
-			path = target // replace the file a link points to, not the link
-		}
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {

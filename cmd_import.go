@@ -6,6 +6,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -49,28 +50,17 @@ reason and nothing is imported.`,
 			if err != nil {
 				return err
 			}
-			_, statErr := os.Stat(path)
-			isNew := errors.Is(statErr, iofs.ErrNotExist)
-			p, err := annotations.Open(e.ctx, path, annotations.OpenOptions{Create: true})
+			var rep annotations.ImportReport
+			err = intoProject(e, path, !*dryRun, func(p *annotations.Project) error {
+				r := formats.Open(args, *format, e.stdin)
+				defer r.Close()
+				var err error
+				rep, err = p.Import(e.ctx, r, annotations.ImportOptions{
+					Annotator: strings.TrimSpace(*annotator), StrictLabels: *strict, DryRun: *dryRun})
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			r := formats.Open(args, *format, e.stdin)
-			defer r.Close()
-			rep, err := p.Import(e.ctx, r, annotations.ImportOptions{
-				Annotator: strings.TrimSpace(*annotator), StrictLabels: *strict, DryRun: *dryRun})
-			closeErr := p.Close()
-			if isNew && (err != nil || *dryRun) {
-				// leave no project behind that the import did not fill
-				for _, suffix := range []string{"", "-wal", "-shm"} {
-					os.Remove(path + suffix)
-				}
-			}
-			if err != nil {
-				return err
-			}
-			if closeErr != nil {
-				return closeErr
 			}
 			if *asJSON {
 				return printJSON(e, rep)
@@ -112,4 +102,56 @@ func printJSON(e *env, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// intoProject runs fn on the project at path. A project that does not exist yet is built in a
+// temporary file beside it and put in place only when fn succeeded and keep is set: a failed import
+// or a dry run leaves nothing behind, and nothing another program writes meanwhile is ever removed.
+func intoProject(e *env, path string, keep bool, fn func(*annotations.Project) error) error {
+	path = followLink(path)
+	if _, err := os.Lstat(path); err == nil {
+		p, err := annotations.Open(e.ctx, path, annotations.OpenOptions{Create: true})
+		if err != nil {
+			return err
+		}
+		return errors.Join(fn(p), p.Close())
+	} else if !errors.Is(err, iofs.ErrNotExist) {
+		return &annotations.Error{Message: fmt.Sprintf("Could not open %s: %v.", path, errors.Unwrap(err)), Err: err}
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return &annotations.Error{Message: fmt.Sprintf("Cannot create %s: the folder %s does not exist.", path, dir), Err: err}
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.new")
+	if err != nil {
+		return &annotations.Error{Message: fmt.Sprintf("Could not create %s: %v.", path, errors.Unwrap(err)), Err: err}
+	}
+	tmp.Close()
+	defer func() {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(tmp.Name() + suffix)
+		}
+	}()
+	p, err := annotations.Open(e.ctx, tmp.Name(), annotations.OpenOptions{Create: true})
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(fn(p), p.Close()); err != nil || !keep {
+		return err
+	}
+	taken := &annotations.Error{Message: fmt.Sprintf(
+		"%s was created by another program during the import, so nothing was imported; run the import again.", path)}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, iofs.ErrExist) {
+			return taken
+		}
+		// no hard links on this file system: rename, after checking once more
+		if _, err := os.Lstat(path); err == nil {
+			return taken
+		}
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return &annotations.Error{Message: fmt.Sprintf("Could not create %s: %v.", path, errors.Unwrap(err)), Err: err}
+		}
+	}
+	return nil
 }

@@ -166,7 +166,7 @@ type importer struct {
 	relations, emptyDocs, sharedIDs places
 }
 
-// sharedIDQuery tells whether another document has the source id ?1. The source_id <> '' term lets
+// sharedIDQuery tells whether another document has the source id ?1. The source_id <> ” term lets
 // SQLite use the partial index documents_source; without it every added document scans the table.
 const sharedIDQuery = `SELECT EXISTS (SELECT 1 FROM documents WHERE source_id = ?1 AND source_id <> '' AND id <> ?2)`
 

@@ -67,6 +67,10 @@ func TestImportErrors(t *testing.T) {
 			files: map[string]string{"bin.txt": "PK\x03\x04\x00\x00"},
 			want:  []string{"bin.txt:1: the file contains NUL bytes: it is not a text file"},
 		},
+		"binary with NULs everywhere": {
+			files: map[string]string{"elf.txt": "\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3e\x00\x01\x00\x00\x00"},
+			want:  []string{"elf.txt:1: the file contains NUL bytes: it is not a text file"},
+		},
 		"UTF-16 text file with BOM": {
 			files: map[string]string{"win.txt": "\xff\xfeK\x00y\x00i\x00v\x00"},
 			want:  []string{"win.txt: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"},
@@ -184,7 +188,7 @@ func TestImportErrors(t *testing.T) {
 	}
 	names := map[string][]string{
 		"invalid UTF-8 in a text file": {"a.txt"}, "UTF-16 text file with BOM": {"win.txt"}, "UTF-16 text file without BOM": {"win.txt"},
-		"UTF-16 JSONL": {"u.jsonl"}, "doccano null text": {"n.jsonl"}, "NUL bytes": {"bin.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
+		"UTF-16 JSONL": {"u.jsonl"}, "doccano null text": {"n.jsonl"}, "NUL bytes": {"bin.txt"}, "binary with NULs everywhere": {"elf.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
 		"bad JSON": {"a.jsonl"}, "two values on a line": {"a.jsonl"}, "missing text": {"a.jsonl"}, "offsets": {"a.jsonl"},
 		"offsets that are not whole numbers": {"a.jsonl"}, "span text mismatch": {"a.jsonl"}, "no annotator": {"a.jsonl"},
 		"unknown field": {"a.jsonl"}, "unknown span field": {"a.jsonl"}, "strict labels": {"a.jsonl"},

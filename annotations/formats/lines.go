@@ -132,7 +132,7 @@ func utf16Problem(b []byte) string {
 	if bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte{0xFE, 0xFF}) {
 		return "the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8"
 	}
-	// ASCII text in UTF-16 has a NUL in every other byte
+	// ASCII text in UTF-16 has a NUL in every other byte, and (unlike a binary file) hardly any in the others
 	sample := b[:min(len(b), 1000)]
 	nuls := [2]int{}
 	for i, c := range sample {
@@ -140,7 +140,7 @@ func utf16Problem(b []byte) string {
 			nuls[i%2]++
 		}
 	}
-	if len(sample) >= 8 && max(nuls[0], nuls[1]) > len(sample)/4 {
+	if len(sample) >= 8 && 4*max(nuls[0], nuls[1]) > len(sample) && 50*min(nuls[0], nuls[1]) < len(sample) {
 		return "the file looks like UTF-16 (every other byte is 0); save it as UTF-8"
 	}
 	return ""

@@ -133,24 +133,29 @@ func normalizeNFC(s string) (string, stage) {
 	if norm.NFC.IsNormalString(s) {
 		return s, nil
 	}
-	whole := s
+	out, edits := nfcBySegments(s)
+	if want := norm.NFC.String(s); out != want {
+		// A safety net that fuzzing has not seen used: map the stretch where the two differ as one edit.
+		return want, stage{narrow(s, want, 0, 0)}
+	}
+	return out, edits
+}
+
+// nfcBySegments normalises s to NFC one normalisation segment at a time, which normalise independently,
+// keeping an edit for each segment that changed.
+func nfcBySegments(s string) (string, stage) {
 	var b strings.Builder
 	b.Grow(len(s))
 	var edits stage
 	in, out := 0, 0
 	for s != "" {
-		// copy what is already in NFC, up to a normalisation boundary
-		if k := norm.NFC.QuickSpanString(s); k > 0 {
+		if k := quickSpan(s); k > 0 { // already NFC: copied as it is
 			b.WriteString(s[:k])
 			n := utf8.RuneCountInString(s[:k])
 			in, out, s = in+n, out+n, s[k:]
 			continue
 		}
-		// normalise the segment up to the next boundary: segments normalise independently
-		k := norm.NFC.NextBoundaryInString(s, true)
-		if k <= 0 {
-			k = len(s)
-		}
+		k := segmentEnd(s)
 		src := s[:k]
 		dst := norm.NFC.String(src)
 		b.WriteString(dst)
@@ -161,14 +166,36 @@ func normalizeNFC(s string) (string, stage) {
 		out += utf8.RuneCountInString(dst)
 		s = s[k:]
 	}
-	got := b.String()
-	if want := norm.NFC.String(whole); got != want {
-		// Only runs of more than 30 combining marks get here: the library's stream-safe NFC inserts
-		// a grapheme joiner that segment-by-segment normalisation does not. Map the stretch where the
-		// two differ as one edit.
-		return want, stage{narrow(whole, want, 0, 0)}
+	return b.String(), edits
+}
+
+// quickSpan returns the length of the start of s that is already NFC and ends before a character that
+// starts a segment.
+func quickSpan(s string) int {
+	k := norm.NFC.QuickSpanString(s)
+	for k > 0 && k < len(s) && !norm.NFC.PropertiesString(s[k:]).BoundaryBefore() {
+		_, n := utf8.DecodeLastRuneInString(s[:k])
+		k -= n
 	}
-	return got, edits
+	return k
+}
+
+// segmentEnd returns where the segment that starts s ends. The library splits a run of more than 30
+// combining marks into several segments (and puts U+034F between them): those stay one segment here,
+// so that it normalises the whole run as it does inside the text.
+func segmentEnd(s string) int {
+	k := norm.NFC.NextBoundaryInString(s, true)
+	for k > 0 && k < len(s) && !norm.NFC.PropertiesString(s[k:]).BoundaryBefore() {
+		n := norm.NFC.NextBoundaryInString(s[k:], true)
+		if n <= 0 {
+			return len(s)
+		}
+		k += n
+	}
+	if k <= 0 {
+		return len(s)
+	}
+	return k
 }
 
 // narrow returns the edit for a segment src that normalised to dst, starting at code points in and out,

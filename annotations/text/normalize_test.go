@@ -120,6 +120,23 @@ func TestMapMonotonic(t *testing.T) {
 	}
 }
 
+// TestMapLongMarkRuns checks text with runs of more than 30 combining marks ("Zalgo" text), where
+// NFC inserts U+034F: spans elsewhere keep their exact extent.
+func TestMapLongMarkRuns(t *testing.T) {
+	zalgo := "Z" + strings.Repeat("\u0301", 31)
+	in := zalgo + " met Rene\u0301 in Paris. " + zalgo
+	got, m := Normalize(in)
+	start := len([]rune(zalgo + " met Rene\u0301 in "))
+	s, e := m.Start(start), m.End(start+5)
+	if c := string([]rune(got)[s:e]); c != "Paris" {
+		t.Errorf("Paris maps to %d-%d = %q", s, e, c)
+	}
+	if strings.Count(got, "\u034F") != 2 {
+		t.Errorf("expected a grapheme joiner in each run: %q", got)
+	}
+	checkMap(t, in)
+}
+
 // checkMap checks the map of in: it spans the whole text, it never goes backwards, a span that covers
 // something still does, and a span whose edges normalisation does not cross covers exactly the
 // normalised form of what it covered.
@@ -170,7 +187,7 @@ func checkMap(t *testing.T, in string) {
 
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"", "\uFEFFa\r\nb", "e\u0301", "🙂\r\r\n", "a\u0302\u0323b", "\xff\xfe", "\u0958",
-		"\uFEFF\uFEFFx", "q" + strings.Repeat("\u0301", 31)} {
+		"\uFEFF\uFEFFx", "q" + strings.Repeat("\u0301", 31), "a" + strings.Repeat("\u0301\u0323", 20) + "b" + strings.Repeat("\u0302", 35)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -178,6 +195,12 @@ func FuzzNormalize(f *testing.F) {
 		lines := strings.TrimLeft(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\uFEFF")
 		if want := norm.NFC.String(lines); got != want {
 			t.Fatalf("Normalize(%q) = %q, want the NFC of its lines %q", s, got, want)
+		}
+		// the segment by segment normalisation must agree with the library without the safety net
+		if utf8.ValidString(lines) {
+			if bySegments, _ := nfcBySegments(lines); bySegments != norm.NFC.String(lines) {
+				t.Fatalf("nfcBySegments(%q) = %q, want %q", lines, bySegments, norm.NFC.String(lines))
+			}
 		}
 		if !IsNormalized(got) {
 			t.Fatalf("Normalize(%q) = %q is not normalised", s, got)
