@@ -166,8 +166,9 @@ type importer struct {
 	relations, emptyDocs, sharedIDs places
 }
 
-// sharedIDQuery tells whether another document has the source id ?1. The source_id <> ” term lets
-// SQLite use the partial index documents_source; without it every added document scans the table.
+// sharedIDQuery tells whether another document has the source id ?1. Its test that the source id is
+// not empty lets SQLite use the partial index documents_source; without it every added document
+// scans the table.
 const sharedIDQuery = `SELECT EXISTS (SELECT 1 FROM documents WHERE source_id = ?1 AND source_id <> '' AND id <> ?2)`
 
 // places counts something an import met and keeps where it met the first few.

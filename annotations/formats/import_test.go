@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,6 +53,7 @@ func problems(t *testing.T, p *annotations.Project, dir, format string, opts ann
 
 type importCase struct {
 	files  map[string]string
+	inputs []string // the paths to import, under the folder of files; default: every file
 	format string
 	opts   annotations.ImportOptions
 	want   []string
@@ -178,26 +180,19 @@ func TestImportErrors(t *testing.T) {
 			want:  []string{`notes.md: cannot tell the format from the extension ".md"; give --format (txt, jsonl, doccano)`},
 		},
 		"missing file": {
-			files: map[string]string{},
-			want:  []string{"nothing.jsonl: no such file or folder"},
+			files:  map[string]string{},
+			inputs: []string{"nothing.jsonl"},
+			want:   []string{"nothing.jsonl: no such file or folder"},
 		},
 		"empty folder": {
-			files: map[string]string{"corpus/.hidden.txt": "x", "corpus/readme.md": "x"},
-			want:  []string{"corpus: the folder has no .txt or .jsonl files"},
+			files:  map[string]string{"corpus/.hidden.txt": "x", "corpus/readme.md": "x"},
+			inputs: []string{"corpus"},
+			want:   []string{"corpus: the folder has no .txt or .jsonl files"},
 		},
 	}
-	names := map[string][]string{
-		"invalid UTF-8 in a text file": {"a.txt"}, "UTF-16 text file with BOM": {"win.txt"}, "UTF-16 text file without BOM": {"win.txt"},
-		"UTF-16 JSONL": {"u.jsonl"}, "doccano null text": {"n.jsonl"}, "NUL bytes": {"bin.txt"}, "binary with NULs everywhere": {"elf.txt"}, "invalid UTF-8 in JSONL": {"a.jsonl"},
-		"bad JSON": {"a.jsonl"}, "two values on a line": {"a.jsonl"}, "missing text": {"a.jsonl"}, "offsets": {"a.jsonl"},
-		"offsets that are not whole numbers": {"a.jsonl"}, "span text mismatch": {"a.jsonl"}, "no annotator": {"a.jsonl"},
-		"unknown field": {"a.jsonl"}, "unknown span field": {"a.jsonl"}, "strict labels": {"a.jsonl"},
-		"doccano text classification": {"c.jsonl"}, "doccano bad triple and entity": {"d.jsonl"}, "JSON array": {"tasks.json"},
-		"unknown extension": {"notes.md"}, "missing file": {"nothing.jsonl"}, "empty folder": {"corpus"},
-		"problems in several files, the good ones not imported": {"good.txt", "bad.txt", "c.jsonl"},
-	}
 	tests["problems in several files, the good ones not imported"] = importCase{
-		files: map[string]string{"good.txt": "Kyiv", "bad.txt": "\xff", "c.jsonl": "{]\n"},
+		files:  map[string]string{"good.txt": "Kyiv", "bad.txt": "\xff", "c.jsonl": "{]\n"},
+		inputs: []string{"good.txt", "bad.txt", "c.jsonl"},
 		want: []string{
 			"bad.txt:1: invalid UTF-8 at byte 1 (0xFF); save the file as UTF-8",
 			"c.jsonl:1: invalid JSON at byte 2: invalid character ']' looking for beginning of object key string",
@@ -207,7 +202,11 @@ func TestImportErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			p := openProject(t)
 			dir := writeFiles(t, tt.files)
-			got := problems(t, p, dir, tt.format, tt.opts, names[name]...)
+			inputs := tt.inputs
+			if inputs == nil {
+				inputs = slices.Sorted(maps.Keys(tt.files))
+			}
+			got := problems(t, p, dir, tt.format, tt.opts, inputs...)
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
