@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"log"
 	"path/filepath"
 
@@ -170,15 +169,6 @@ func labelRow(l annotations.Label, spans int) fyne.CanvasObject {
 	guide.Wrapping = fyne.TextWrapWord
 	acc := widget.NewAccordion(widget.NewAccordionItem("Guideline", guide))
 	return container.NewVBox(container.NewHBox(container.NewCenter(swatch), title), acc)
-}
-
-// parseColor reads "#rrggbb"; anything else gives grey.
-func parseColor(s string) color.Color {
-	var r, g, b uint8
-	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return color.NRGBA{R: 0x99, G: 0x99, B: 0x99, A: 0xff}
-	}
-	return color.NRGBA{R: r, G: g, B: b, A: 0xff}
 }
 
 // plural returns "1 span", "2 spans".
