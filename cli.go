@@ -124,7 +124,8 @@ func resolveProject(e *env, flag string) (path string, isDefault bool, err error
 }
 
 // openProject opens the project a command names. The default project is created on first use, and
-// create makes any other missing project file too.
+// create makes any other missing project file too. Commands get a new default project empty: only the
+// app adds the sample articles (openGUIProject).
 func openProject(e *env, flag string, create bool) (*annotations.Project, error) {
 	path, isDefault, err := resolveProject(e, flag)
 	if err != nil {

@@ -115,7 +115,7 @@ Flags:
 
 // runGUI opens the project and runs the app until its window closes.
 func runGUI(e *env, projectFlag, annotator string) int {
-	p, err := openProject(e, projectFlag, true)
+	p, err := openGUIProject(e, projectFlag)
 	if err != nil {
 		reportError(e, err)
 		return exitError

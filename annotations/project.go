@@ -60,6 +60,8 @@ type Project struct {
 	db   *sql.DB // writes
 	ro   *sql.DB // reads
 	now  func() time.Time
+
+	created bool // this Open wrote the first schema: the project is new
 }
 
 // OpenOptions say how to open a project.
@@ -118,6 +120,10 @@ func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) 
 
 // Path returns the absolute path of the project file.
 func (p *Project) Path() string { return p.path }
+
+// Created reports whether Open made this project: the file was missing or empty and this Open gave it
+// its schema. Of several programs opening a new file at once, exactly one sees true.
+func (p *Project) Created() bool { return p.created }
 
 // Close closes the project. Every edit was already committed when its call returned.
 func (p *Project) Close() error {
@@ -253,6 +259,9 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migrate to %d: %w", target, err)
+	}
+	if target == 1 {
+		p.created = true
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ func TestOpenCreatesProject(t *testing.T) {
 		t.Errorf("creating a project in a missing folder: %v", err)
 	}
 	p := mustOpenAt(t, path)
+	if !p.Created() {
+		t.Error("Created() = false for a new project")
+	}
 	var appID, version int
 	var mode string
 	if err := p.ro.QueryRow(`SELECT (SELECT application_id FROM pragma_application_id),
@@ -110,6 +113,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 	}
 
 	p = mustOpenAt(t, path)
+	if p.Created() {
+		t.Error("Created() = true for an existing project")
+	}
 	got, err := p.Span(ctx, s.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -231,6 +237,9 @@ func TestEmptyFileBecomesProject(t *testing.T) {
 		t.Fatalf("Open of an empty file: %v", err)
 	}
 	defer p.Close()
+	if !p.Created() {
+		t.Error("Created() = false for an empty file made a project")
+	}
 	if labels, _ := p.Labels(context.Background()); len(labels) != 4 {
 		t.Errorf("an empty file opened with %d labels, want the 4 defaults", len(labels))
 	}

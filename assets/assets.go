@@ -1,7 +1,12 @@
-// Package assets holds the files Tagdesk embeds: the icon and the default label set.
+// Package assets holds the files Tagdesk embeds: the icon, the default label set and the sample
+// articles.
 package assets
 
-import _ "embed"
+import (
+	"embed"
+	"io/fs"
+	"path"
+)
 
 // Icon is the application icon, a 256×256 PNG.
 //
@@ -13,3 +18,29 @@ var Icon []byte
 //
 //go:embed labels.json
 var DefaultLabels []byte
+
+//go:embed samples/*.txt
+var samples embed.FS
+
+// Sample is one sample article: fictional war reporting to annotate on first start.
+type Sample struct {
+	Name string // the file name, as the txt importer names a document: "01 Offensive sur Valmont.txt"
+	Text string // UTF-8, paragraphs separated by blank lines; the first line is the headline
+}
+
+// Samples returns the sample articles in the order of their names.
+func Samples() []Sample {
+	names, err := fs.Glob(samples, "samples/*.txt") // sorted
+	if err != nil {
+		panic(err) // the pattern is a constant
+	}
+	out := make([]Sample, len(names))
+	for i, n := range names {
+		b, err := samples.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		out[i] = Sample{Name: path.Base(n), Text: string(b)}
+	}
+	return out
+}
