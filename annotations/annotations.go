@@ -91,11 +91,15 @@ func (s Status) String() string {
 	return string(s)
 }
 
-const timeFormat = time.RFC3339Nano
+// storedTime is how times are stored: RFC 3339 in UTC with all nine digits of the fraction, so that
+// they sort as text (RFC3339Nano drops trailing zeros, and "12:00:05.1Z" sorts after "12:00:05.15Z").
+const storedTime = "2006-01-02T15:04:05.000000000Z07:00"
 
-func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+func formatTime(t time.Time) string { return t.UTC().Format(storedTime) }
 
+// parseTime reads a stored time; it also reads times that projects of schema 1 stored without
+// trailing zeros.
 func parseTime(s string) time.Time {
-	t, _ := time.Parse(timeFormat, s)
+	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
 }

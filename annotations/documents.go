@@ -233,3 +233,29 @@ func jsonDepth(b []byte) int {
 	}
 	return deepest
 }
+
+// LastDocument returns the id of the document the annotator last worked on: the one with their most
+// recently updated span or status, the higher id on a tie. It returns 0 when the annotator has neither
+// or is not in the project.
+func (p *Project) LastDocument(ctx context.Context, annotator string) (int64, error) {
+	var id int64
+	err := p.ro.QueryRowContext(ctx, lastDocumentQuery, annotator).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("last document of %q: %w", annotator, err)
+	}
+	return id, nil
+}
+
+// lastDocumentQuery reads one row from each of the indexes spans_annotator_updated and
+// statuses_annotator_updated (see TestLastDocumentUsesIndexes). Stored times sort as text.
+const lastDocumentQuery = `WITH a AS (SELECT id FROM annotators WHERE name = ?)
+	SELECT document_id FROM (
+		SELECT * FROM (SELECT document_id, updated_at FROM spans WHERE annotator_id = (SELECT id FROM a)
+			ORDER BY updated_at DESC, document_id DESC LIMIT 1)
+		UNION ALL
+		SELECT * FROM (SELECT document_id, updated_at FROM statuses WHERE annotator_id = (SELECT id FROM a)
+			ORDER BY updated_at DESC, document_id DESC LIMIT 1))
+	ORDER BY updated_at DESC, document_id DESC LIMIT 1`

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAddDocument(t *testing.T) {
@@ -195,5 +196,149 @@ func TestCheck(t *testing.T) {
 	}
 	if !slices.Equal(r.Problems, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(r.Problems, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestLastDocument(t *testing.T) {
+	ctx := context.Background()
+	type env struct {
+		p    *Project
+		docs []Document
+		at   func(clock string) // the time of the next edits: "05" or "05.1" is 12:00:05 or 12:00:05.1
+	}
+	span := func(t *testing.T, e env, annotator string, doc int) Span {
+		t.Helper()
+		return mustAddSpan(t, e.p, NewSpan{DocumentID: e.docs[doc].ID, Annotator: annotator, Label: "actor", Start: 0, End: 4})
+	}
+	status := func(t *testing.T, e env, annotator string, doc int, s Status) {
+		t.Helper()
+		if err := e.p.SetStatus(ctx, e.docs[doc].ID, annotator, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := map[string]struct {
+		edits     func(t *testing.T, e env)
+		annotator string
+		want      int // index in docs, or -1 for none
+	}{
+		"unknown annotator": {func(t *testing.T, e env) { span(t, e, "alice", 0) }, "zoe", -1},
+		"annotator with neither spans nor statuses": {func(t *testing.T, e env) {
+			span(t, e, "alice", 0)
+			status(t, e, "bob", 1, StatusNew) // adds bob, stores no status
+		}, "bob", -1},
+		"latest span": {func(t *testing.T, e env) {
+			e.at("01")
+			span(t, e, "alice", 0)
+			e.at("02")
+			span(t, e, "alice", 2)
+			e.at("03")
+			span(t, e, "alice", 1)
+		}, "alice", 1},
+		"span edited later": {func(t *testing.T, e env) {
+			e.at("01")
+			s := span(t, e, "alice", 0)
+			e.at("02")
+			span(t, e, "alice", 1)
+			e.at("03")
+			if _, err := e.p.SetNote(ctx, s.ID, "later"); err != nil {
+				t.Fatal(err)
+			}
+		}, "alice", 0},
+		"status more recent than spans": {func(t *testing.T, e env) {
+			e.at("01")
+			span(t, e, "alice", 0)
+			e.at("02")
+			span(t, e, "alice", 1)
+			e.at("03")
+			status(t, e, "alice", 0, StatusDone)
+		}, "alice", 0},
+		"span more recent than status": {func(t *testing.T, e env) {
+			e.at("01")
+			status(t, e, "alice", 2, StatusDone)
+			e.at("02")
+			span(t, e, "alice", 1)
+		}, "alice", 1},
+		"tied spans: the higher id": {func(t *testing.T, e env) {
+			e.at("05")
+			span(t, e, "alice", 2)
+			span(t, e, "alice", 0)
+		}, "alice", 2},
+		"tied span and status: the higher id": {func(t *testing.T, e env) {
+			e.at("05")
+			status(t, e, "alice", 1, StatusDone)
+			span(t, e, "alice", 0)
+		}, "alice", 1},
+		"within one second": {func(t *testing.T, e env) {
+			// stored as text, 12:00:05.1 once sorted after 12:00:05.15
+			e.at("05.1")
+			span(t, e, "alice", 1)
+			e.at("05.15")
+			span(t, e, "alice", 0)
+		}, "alice", 0},
+		"other annotators do not count": {func(t *testing.T, e env) {
+			e.at("01")
+			span(t, e, "alice", 0)
+			e.at("02")
+			span(t, e, "bob", 2)
+			status(t, e, "bob", 1, StatusDone)
+		}, "alice", 0},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := mustOpen(t)
+			e := env{p: p, at: func(clock string) {
+				tm, err := time.Parse(time.RFC3339Nano, "2026-03-01T12:00:"+clock+"Z")
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.now = func() time.Time { return tm }
+			}}
+			for i := range 3 {
+				e.docs = append(e.docs, mustAddDocument(t, p, fmt.Sprint(i), fmt.Sprintf("text %d", i)))
+			}
+			tt.edits(t, e)
+			var want int64
+			if tt.want >= 0 {
+				want = e.docs[tt.want].ID
+			}
+			if got, err := p.LastDocument(ctx, tt.annotator); err != nil || got != want {
+				t.Errorf("LastDocument(%q) = %d, %v; want %d", tt.annotator, got, err, want)
+			}
+		})
+	}
+}
+
+// TestLastDocumentUsesIndexes checks that LastDocument reads one entry of an index in spans and one
+// in statuses, however many spans the annotator has: only the two rows found are sorted.
+func TestLastDocumentUsesIndexes(t *testing.T) {
+	p := mustOpen(t)
+	rows, err := p.ro.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+lastDocumentQuery, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+		if strings.HasPrefix(detail, "SCAN spans") || strings.HasPrefix(detail, "SCAN statuses") ||
+			(strings.Contains(detail, "TEMP B-TREE") && parent != 0) {
+			t.Errorf("plan step %q (parent %d) reads or sorts more than one row", detail, parent)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"SEARCH spans USING COVERING INDEX spans_annotator_updated (annotator_id=?)",
+		"SEARCH statuses USING COVERING INDEX statuses_annotator_updated (annotator_id=?)",
+	} {
+		if !slices.Contains(plan, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, strings.Join(plan, "\n"))
+		}
 	}
 }

@@ -388,12 +388,12 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			return err
 		}
 		delete(touched, annotatorID)
-		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, statuses[annotator]); err != nil {
+		if _, err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, statuses[annotator]); err != nil {
 			return err
 		}
 	}
 	for annotatorID := range touched {
-		if err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
+		if _, err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
 			return err
 		}
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOpenCreatesProject(t *testing.T) {
@@ -276,5 +279,69 @@ func TestOpenWhileAnotherWrites(t *testing.T) {
 	defer other.Close()
 	if _, err := other.Exec(`BEGIN IMMEDIATE`); err == nil {
 		t.Error("a second writer got the lock during an immediate transaction")
+	}
+}
+
+// TestMigrateFromSchema1 opens a project of schema 1, whose times dropped trailing zeros, and checks
+// that schema 2 pads them so that they sort as text and adds the indexes of LastDocument.
+func TestMigrateFromSchema1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old"+Extension)
+	db, err := sql.Open("sqlite3", fileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(migrations[0] + fmt.Sprintf(`;
+		PRAGMA application_id = %d;
+		PRAGMA user_version = 1;
+		INSERT INTO labels (name, color, position) VALUES ('actor', '#000000', 0);
+		INSERT INTO annotators (name, created_at) VALUES ('alice', '2026-03-01T12:00:00Z');
+		INSERT INTO documents (id, hash, name, length, created_at) VALUES
+			(1, 'h1', 'a', 10, '2026-03-01T12:00:00.5Z'), (2, 'h2', 'b', 10, '2026-03-01T12:00:00.123456789Z');
+		INSERT INTO spans (document_id, annotator_id, label_id, start, "end", created_at, updated_at) VALUES
+			(1, 1, 1, 0, 4, '2026-03-01T12:00:01Z', '2026-03-01T12:00:05.15Z'),
+			(2, 1, 1, 0, 4, '2026-03-01T12:00:01Z', '2026-03-01T12:00:05.1Z');
+		INSERT INTO statuses VALUES (2, 1, 'in_progress', '2026-03-01T12:00:05Z');`, applicationID))
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := mustOpenAt(t, path)
+	var times []string
+	err = eachRow(ctx, p.ro, `SELECT created_at FROM annotators UNION ALL SELECT created_at FROM documents
+		UNION ALL SELECT created_at || ' ' || updated_at FROM spans UNION ALL SELECT updated_at FROM statuses`,
+		func(r *sql.Rows) error {
+			var s string
+			err := r.Scan(&s)
+			times = append(times, s)
+			return err
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2026-03-01T12:00:00.000000000Z",
+		"2026-03-01T12:00:00.500000000Z", "2026-03-01T12:00:00.123456789Z",
+		"2026-03-01T12:00:01.000000000Z 2026-03-01T12:00:05.150000000Z",
+		"2026-03-01T12:00:01.000000000Z 2026-03-01T12:00:05.100000000Z",
+		"2026-03-01T12:00:05.000000000Z",
+	}
+	if !slices.Equal(times, want) {
+		t.Errorf("times after migration:\n%s\nwant\n%s", strings.Join(times, "\n"), strings.Join(want, "\n"))
+	}
+	s, err := p.Span(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 1, 12, 0, 5, 150_000_000, time.UTC); !s.UpdatedAt.Equal(want) {
+		t.Errorf("span updated at %v, want %v", s.UpdatedAt, want)
+	}
+	if id, err := p.LastDocument(ctx, "alice"); err != nil || id != 1 {
+		t.Errorf("LastDocument = %d, %v; want 1 (12:00:05.15 is after 12:00:05.1)", id, err)
+	}
+	var version int
+	if err := p.ro.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != SchemaVersion || SchemaVersion != 2 {
+		t.Errorf("user_version %d (%v), SchemaVersion %d; want 2", version, err, SchemaVersion)
 	}
 }

@@ -28,39 +28,46 @@ type NewSpan struct {
 // false and nothing changes.
 func (p *Project) AddSpan(ctx context.Context, ns NewSpan) (s Span, added bool, err error) {
 	err = p.write(ctx, func(tx *sql.Tx) error {
-		length, err := documentLength(ctx, tx, ns.DocumentID)
-		if err != nil {
-			return err
-		}
-		if err := checkRange(ns.Start, ns.End, length); err != nil {
-			return err
-		}
-		labelID, err := labelID(ctx, tx, ns.Label)
-		if err != nil {
-			return err
-		}
-		annotatorID, err := p.annotatorID(ctx, tx, ns.Annotator, true)
-		if err != nil {
-			return err
-		}
-		now := formatTime(p.now())
-		res, err := tx.ExecContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			ns.DocumentID, annotatorID, labelID, ns.Start, ns.End, cleanNote(ns.Note), now, now)
-		if err != nil {
-			return fmt.Errorf("add span: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			added = true
-			if err := p.advanceStatus(ctx, tx, ns.DocumentID, annotatorID, StatusInProgress); err != nil {
-				return err
-			}
-		}
-		s, err = spanWhere(ctx, tx, `s.document_id = ? AND s.annotator_id = ? AND s.label_id = ? AND s.start = ? AND s."end" = ?`,
-			ns.DocumentID, annotatorID, labelID, ns.Start, ns.End)
+		s, added, _, err = p.insertSpan(ctx, tx, ns)
 		return err
 	})
 	return s, added, err
+}
+
+// insertSpan adds a span as AddSpan does, within tx. started reports whether the span moved the
+// document from new to in progress.
+func (p *Project) insertSpan(ctx context.Context, tx *sql.Tx, ns NewSpan) (s Span, added, started bool, err error) {
+	length, err := documentLength(ctx, tx, ns.DocumentID)
+	if err != nil {
+		return s, false, false, err
+	}
+	if err := checkRange(ns.Start, ns.End, length); err != nil {
+		return s, false, false, err
+	}
+	labelID, err := labelID(ctx, tx, ns.Label)
+	if err != nil {
+		return s, false, false, err
+	}
+	annotatorID, err := p.annotatorID(ctx, tx, ns.Annotator, true)
+	if err != nil {
+		return s, false, false, err
+	}
+	now := formatTime(p.now())
+	res, err := tx.ExecContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		ns.DocumentID, annotatorID, labelID, ns.Start, ns.End, cleanNote(ns.Note), now, now)
+	if err != nil {
+		return s, false, false, fmt.Errorf("add span: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		added = true
+		if started, err = p.advanceStatus(ctx, tx, ns.DocumentID, annotatorID, StatusInProgress); err != nil {
+			return s, false, false, err
+		}
+	}
+	s, err = spanWhere(ctx, tx, `s.document_id = ? AND s.annotator_id = ? AND s.label_id = ? AND s.start = ? AND s."end" = ?`,
+		ns.DocumentID, annotatorID, labelID, ns.Start, ns.End)
+	return s, added, started, err
 }
 
 // Span returns the span with id.
@@ -86,34 +93,20 @@ func (p *Project) Spans(ctx context.Context, documentID int64, annotator string)
 
 // RelabelSpan gives the span with id another label.
 func (p *Project) RelabelSpan(ctx context.Context, id int64, label string) (Span, error) {
-	return p.editSpan(ctx, id, func(ctx context.Context, tx *sql.Tx, s Span) (string, []any, error) {
-		labelID, err := labelID(ctx, tx, label)
-		if err != nil {
-			return "", nil, err
-		}
-		return `label_id = ?`, []any{labelID}, nil
-	})
+	_, s, err := p.editSpan(ctx, id, relabel(label))
+	return s, err
 }
 
 // ResizeSpan moves the edges of the span with id to [start, end).
 func (p *Project) ResizeSpan(ctx context.Context, id int64, start, end int) (Span, error) {
-	return p.editSpan(ctx, id, func(ctx context.Context, tx *sql.Tx, s Span) (string, []any, error) {
-		length, err := documentLength(ctx, tx, s.DocumentID)
-		if err != nil {
-			return "", nil, err
-		}
-		if err := checkRange(start, end, length); err != nil {
-			return "", nil, err
-		}
-		return `start = ?, "end" = ?`, []any{start, end}, nil
-	})
+	_, s, err := p.editSpan(ctx, id, resize(start, end))
+	return s, err
 }
 
 // SetNote sets the note of the span with id; an empty note removes it.
 func (p *Project) SetNote(ctx context.Context, id int64, note string) (Span, error) {
-	return p.editSpan(ctx, id, func(context.Context, *sql.Tx, Span) (string, []any, error) {
-		return `note = ?`, []any{cleanNote(note)}, nil
-	})
+	_, s, err := p.editSpan(ctx, id, setNote(note))
+	return s, err
 }
 
 // DeleteSpan deletes the span with id and returns it as it was.
@@ -121,23 +114,67 @@ func (p *Project) DeleteSpan(ctx context.Context, id int64) (Span, error) {
 	var s Span
 	err := p.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		if s, err = spanWhere(ctx, tx, `s.id = ?`, id); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM spans WHERE id = ?`, id)
+		s, err = deleteSpan(ctx, tx, id, nil)
 		return err
 	})
 	return s, err
 }
 
-// editSpan updates the span with id in one transaction: change returns the SET clause and its
-// arguments.
-func (p *Project) editSpan(ctx context.Context, id int64,
-	change func(context.Context, *sql.Tx, Span) (string, []any, error)) (Span, error) {
-	var s Span
-	err := p.write(ctx, func(tx *sql.Tx) error {
-		old, err := spanWhere(ctx, tx, `s.id = ?`, id)
+// deleteSpan deletes the span with id within tx and returns it as it was. When check is not nil, it
+// sees the span first and can refuse the deletion with an error.
+func deleteSpan(ctx context.Context, tx *sql.Tx, id int64, check func(Span) error) (Span, error) {
+	s, err := spanWhere(ctx, tx, `s.id = ?`, id)
+	if err != nil {
+		return s, err
+	}
+	if check != nil {
+		if err := check(s); err != nil {
+			return s, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM spans WHERE id = ?`, id); err != nil {
+		return s, fmt.Errorf("delete span %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// spanChange is an edit of one span for editSpan: given the span as it is, it returns the SET clause
+// and its arguments, or an error to refuse the edit.
+type spanChange func(ctx context.Context, tx *sql.Tx, old Span) (set string, args []any, err error)
+
+func relabel(label string) spanChange {
+	return func(ctx context.Context, tx *sql.Tx, _ Span) (string, []any, error) {
+		labelID, err := labelID(ctx, tx, label)
 		if err != nil {
+			return "", nil, err
+		}
+		return `label_id = ?`, []any{labelID}, nil
+	}
+}
+
+func resize(start, end int) spanChange {
+	return func(ctx context.Context, tx *sql.Tx, old Span) (string, []any, error) {
+		length, err := documentLength(ctx, tx, old.DocumentID)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := checkRange(start, end, length); err != nil {
+			return "", nil, err
+		}
+		return `start = ?, "end" = ?`, []any{start, end}, nil
+	}
+}
+
+func setNote(note string) spanChange {
+	return func(context.Context, *sql.Tx, Span) (string, []any, error) {
+		return `note = ?`, []any{cleanNote(note)}, nil
+	}
+}
+
+// editSpan updates the span with id in one transaction and returns it as it was and as it is.
+func (p *Project) editSpan(ctx context.Context, id int64, change spanChange) (old, s Span, err error) {
+	err = p.write(ctx, func(tx *sql.Tx) error {
+		if old, err = spanWhere(ctx, tx, `s.id = ?`, id); err != nil {
 			return err
 		}
 		set, args, err := change(ctx, tx, old)
@@ -154,7 +191,7 @@ func (p *Project) editSpan(ctx context.Context, id int64,
 		s, err = spanWhere(ctx, tx, `s.id = ?`, id)
 		return err
 	})
-	return s, err
+	return old, s, err
 }
 
 const selectSpan = `SELECT s.id, s.document_id, a.name, l.name, s.start, s."end", s.note, s.created_at, s.updated_at

@@ -9,11 +9,19 @@ import (
 
 // SetStatus sets how far the annotator has got with the document, adding the annotator if new.
 func (p *Project) SetStatus(ctx context.Context, documentID int64, annotator string, s Status) error {
-	s, ok := ParseStatus(string(s))
+	_, _, err := p.setStatus(ctx, documentID, annotator, s, nil)
+	return err
+}
+
+// setStatus sets a status as SetStatus does and returns the status before and after, in canonical
+// form. When check is not nil, it sees the status before and can refuse the change with an error.
+func (p *Project) setStatus(ctx context.Context, documentID int64, annotator string, s Status,
+	check func(old Status) error) (old, canonical Status, err error) {
+	canonical, ok := ParseStatus(string(s))
 	if !ok {
-		return userError(nil, "%q is not a document status (new, in_progress or done).", s)
+		return "", "", userError(nil, "%q is not a document status (new, in_progress or done).", s)
 	}
-	return p.write(ctx, func(tx *sql.Tx) error {
+	err = p.write(ctx, func(tx *sql.Tx) error {
 		if _, err := documentLength(ctx, tx, documentID); err != nil {
 			return err
 		}
@@ -21,18 +29,41 @@ func (p *Project) SetStatus(ctx context.Context, documentID int64, annotator str
 		if err != nil {
 			return err
 		}
-		if s == StatusNew {
+		if old, err = statusOf(ctx, tx, documentID, annotatorID); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(old); err != nil {
+				return err
+			}
+		}
+		if canonical == StatusNew {
 			_, err = tx.ExecContext(ctx, `DELETE FROM statuses WHERE document_id = ? AND annotator_id = ?`, documentID, annotatorID)
 		} else {
 			_, err = tx.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
 				ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-				documentID, annotatorID, string(s), formatTime(p.now()))
+				documentID, annotatorID, string(canonical), formatTime(p.now()))
 		}
 		if err != nil {
 			return fmt.Errorf("set status: %w", err)
 		}
 		return nil
 	})
+	return old, canonical, err
+}
+
+// statusOf returns the annotator's status of the document, read within q.
+func statusOf(ctx context.Context, q querier, documentID, annotatorID int64) (Status, error) {
+	var s string
+	err := q.QueryRowContext(ctx, `SELECT status FROM statuses WHERE document_id = ? AND annotator_id = ?`,
+		documentID, annotatorID).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return StatusNew, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("status: %w", err)
+	}
+	return Status(s), nil
 }
 
 // Status returns how far the annotator has got with the document.
@@ -49,17 +80,19 @@ func (p *Project) Status(ctx context.Context, documentID int64, annotator string
 	return Status(s), nil
 }
 
-// advanceStatus raises the annotator's status of the document to s, never lowering it.
-func (p *Project) advanceStatus(ctx context.Context, q querier, documentID, annotatorID int64, s Status) error {
+// advanceStatus raises the annotator's status of the document to s, never lowering it, and reports
+// whether it changed.
+func (p *Project) advanceStatus(ctx context.Context, q querier, documentID, annotatorID int64, s Status) (bool, error) {
 	if s == StatusNew {
-		return nil
+		return false, nil
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
+	res, err := q.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
 		WHERE statuses.status = 'in_progress' AND excluded.status = 'done'`,
 		documentID, annotatorID, string(s), formatTime(p.now()))
 	if err != nil {
-		return fmt.Errorf("advance status: %w", err)
+		return false, fmt.Errorf("advance status: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

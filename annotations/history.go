@@ -1,0 +1,406 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrChangedElsewhere is the cause when an edit cannot be undone or redone because the project changed
+// underneath it, for instance because another program deleted the span. The edit is dropped from the
+// history.
+var ErrChangedElsewhere = errors.New("changed elsewhere")
+
+// History records one session's edits on a project so that they can be undone and redone, without
+// limit. Each edit is one committed transaction, as with the Project's own methods, and is recorded
+// only once it has succeeded and only if it changed something; a new edit clears what could be redone.
+//
+// History refers to spans by references that survive their IDs: undoing a deletion adds the span back
+// under a new ID, and the older and newer edits of that span then act on the new ID. Undoing the
+// addition of a span that had moved its document from new to in progress moves it back to new.
+//
+// Before it undoes or redoes an edit, History checks in the same transaction that what the edit touched
+// is as the session left it. If it is not (another program changed or deleted the span, or an identical
+// span exists), the edit is dropped and the error's cause is ErrChangedElsewhere.
+//
+// A History is not safe for concurrent use: call it from the GUI goroutine only.
+type History struct {
+	p    *Project
+	undo []edit
+	redo []edit
+	live map[int64]*spanRef // references of the spans that exist, by their current ID
+}
+
+// Change says what an undo or redo did, so that the GUI can show it.
+type Change struct {
+	DocumentID  int64  // the document it touched
+	SpanID      int64  // the span to select afterwards, or 0 for none
+	Description string // for instance "undid: add actor span"
+}
+
+// NewHistory returns an empty history of the edits made through it on p.
+func NewHistory(p *Project) *History {
+	return &History{p: p, live: map[int64]*spanRef{}}
+}
+
+// AddSpan adds a span as Project.AddSpan does. It is recorded only when the span was added.
+func (h *History) AddSpan(ctx context.Context, ns NewSpan) (Span, bool, error) {
+	var (
+		s              Span
+		added, started bool
+	)
+	err := h.p.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		s, added, started, err = h.p.insertSpan(ctx, tx, ns)
+		return err
+	})
+	if err != nil || !added {
+		return s, added, err
+	}
+	ref := &spanRef{}
+	h.bind(ref, s.ID)
+	h.record(&spanEdit{name: fmt.Sprintf("add %s span", s.Label), ref: ref, after: &s, started: started})
+	return s, true, nil
+}
+
+// DeleteSpan deletes the span with id as Project.DeleteSpan does.
+func (h *History) DeleteSpan(ctx context.Context, id int64) (Span, error) {
+	s, err := h.p.DeleteSpan(ctx, id)
+	if err != nil {
+		return s, err
+	}
+	ref := h.ref(id)
+	h.unbind(ref)
+	h.record(&spanEdit{name: fmt.Sprintf("delete %s span", s.Label), ref: ref, before: &s})
+	return s, nil
+}
+
+// RelabelSpan gives the span with id another label, as Project.RelabelSpan does.
+func (h *History) RelabelSpan(ctx context.Context, id int64, label string) (Span, error) {
+	return h.editSpan(ctx, id, relabel(label), func(old, s Span) string {
+		return fmt.Sprintf("relabel %s span as %s", old.Label, s.Label)
+	})
+}
+
+// ResizeSpan moves the edges of the span with id, as Project.ResizeSpan does.
+func (h *History) ResizeSpan(ctx context.Context, id int64, start, end int) (Span, error) {
+	return h.editSpan(ctx, id, resize(start, end), func(old, _ Span) string {
+		return fmt.Sprintf("resize %s span", old.Label)
+	})
+}
+
+// SetNote sets the note of the span with id, as Project.SetNote does.
+func (h *History) SetNote(ctx context.Context, id int64, note string) (Span, error) {
+	return h.editSpan(ctx, id, setNote(note), func(old, s Span) string {
+		switch {
+		case old.Note == "":
+			return fmt.Sprintf("add note to %s span", old.Label)
+		case s.Note == "":
+			return fmt.Sprintf("remove note from %s span", old.Label)
+		}
+		return fmt.Sprintf("edit note of %s span", old.Label)
+	})
+}
+
+// SetStatus sets how far the annotator has got with the document, as Project.SetStatus does.
+func (h *History) SetStatus(ctx context.Context, documentID int64, annotator string, s Status) error {
+	old, s, err := h.p.setStatus(ctx, documentID, annotator, s, nil)
+	if err != nil || old == s {
+		return err
+	}
+	h.record(&statusEdit{documentID: documentID, annotator: annotator, before: old, after: s})
+	return nil
+}
+
+// Undo undoes the latest edit not yet undone.
+func (h *History) Undo(ctx context.Context) (Change, error) {
+	return h.step(ctx, &h.undo, &h.redo, false)
+}
+
+// Redo does again the latest edit undone, unless an edit was made since.
+func (h *History) Redo(ctx context.Context) (Change, error) {
+	return h.step(ctx, &h.redo, &h.undo, true)
+}
+
+// CanUndo reports whether there is an edit to undo.
+func (h *History) CanUndo() bool { return len(h.undo) > 0 }
+
+// CanRedo reports whether there is an edit to redo.
+func (h *History) CanRedo() bool { return len(h.redo) > 0 }
+
+// UndoName names the edit Undo would undo, for instance "add actor span", or returns "" when there is
+// none.
+func (h *History) UndoName() string { return topName(h.undo) }
+
+// RedoName names the edit Redo would redo, or returns "" when there is none.
+func (h *History) RedoName() string { return topName(h.redo) }
+
+// editSpan makes a change to one span and records it, named by name, unless it changed nothing.
+func (h *History) editSpan(ctx context.Context, id int64, change spanChange, name func(old, s Span) string) (Span, error) {
+	old, s, err := h.p.editSpan(ctx, id, change)
+	if err != nil {
+		return s, err
+	}
+	if sameSpan(old, s) {
+		return s, nil
+	}
+	ref := h.ref(id)
+	h.record(&spanEdit{name: name(old, s), ref: ref, before: &old, after: &s})
+	return s, nil
+}
+
+// step takes the edit on top of from, applies it backward (undo) or forward (redo), and moves it onto
+// to. An edit that can no longer be applied is dropped; one that failed for another reason (a busy
+// project, a cancelled context) stays to be tried again.
+func (h *History) step(ctx context.Context, from, to *[]edit, forward bool) (Change, error) {
+	op, verb, done := "undo", "undone", "undid"
+	if forward {
+		op, verb, done = "redo", "redone", "redid"
+	}
+	if len(*from) == 0 {
+		return Change{}, userError(nil, "There is nothing to %s.", op)
+	}
+	top := len(*from) - 1
+	e := (*from)[top]
+	c, err := e.apply(ctx, h, forward)
+	var ce *conflictError
+	switch {
+	case errors.As(err, &ce):
+		(*from)[top], *from = nil, (*from)[:top]
+		return Change{}, userError(fmt.Errorf("%s %s: %w: %s", op, e, ErrChangedElsewhere, ce.reason),
+			"That edit can no longer be %s: %s.", verb, ce.reason)
+	case err != nil:
+		return Change{}, fmt.Errorf("%s %s: %w", op, e, err)
+	}
+	(*from)[top], *from = nil, (*from)[:top]
+	*to = append(*to, e)
+	c.Description = done + ": " + e.String()
+	return c, nil
+}
+
+// record adds a new edit, which ends what could be redone.
+func (h *History) record(e edit) {
+	h.undo = append(h.undo, e)
+	clear(h.redo)
+	h.redo = h.redo[:0]
+}
+
+// ref returns the reference of the existing span with id, making one if the history has none.
+func (h *History) ref(id int64) *spanRef {
+	if r := h.live[id]; r != nil {
+		return r
+	}
+	r := &spanRef{}
+	h.bind(r, id)
+	return r
+}
+
+// bind records that the span of r exists under id. A reference that held id before lost its span
+// elsewhere: SQLite gives a deleted span's ID to the next one added.
+func (h *History) bind(r *spanRef, id int64) {
+	if old := h.live[id]; old != nil && old != r {
+		old.exists = false
+	}
+	r.id, r.exists = id, true
+	h.live[id] = r
+}
+
+// unbind records that the span of r no longer exists.
+func (h *History) unbind(r *spanRef) {
+	if h.live[r.id] == r {
+		delete(h.live, r.id)
+	}
+	r.exists = false
+}
+
+func topName(stack []edit) string {
+	if len(stack) == 0 {
+		return ""
+	}
+	return stack[len(stack)-1].String()
+}
+
+// edit is one recorded edit.
+type edit interface {
+	// apply does the edit again (forward) or undoes it.
+	apply(ctx context.Context, h *History, forward bool) (Change, error)
+	// String names the edit for menus: "add actor span".
+	String() string
+}
+
+// conflictError says why an edit cannot be applied to the project as it now is.
+type conflictError struct{ reason string }
+
+func (e *conflictError) Error() string { return e.reason }
+
+func conflict(format string, args ...any) *conflictError {
+	return &conflictError{reason: fmt.Sprintf(format, args...)}
+}
+
+// spanRef is one span as the history knows it, whatever its ID.
+type spanRef struct {
+	id     int64
+	exists bool // the span exists under id, as far as this session knows
+}
+
+// spanEdit takes a span from before to after; nil before is an addition, nil after a deletion.
+type spanEdit struct {
+	name          string
+	ref           *spanRef
+	before, after *Span
+	started       bool // the addition moved the document from new to in progress
+}
+
+func (e *spanEdit) String() string { return e.name }
+
+func (e *spanEdit) apply(ctx context.Context, h *History, forward bool) (Change, error) {
+	from, to := e.before, e.after
+	if !forward {
+		from, to = to, from
+	}
+	switch {
+	case from == nil:
+		c, started, err := e.add(ctx, h, *to)
+		if err == nil && forward {
+			e.started = started // the addition is done again, maybe on a document no longer new
+		}
+		return c, err
+	case to == nil:
+		return e.delete(ctx, h, *from, !forward && e.started)
+	}
+	if !e.ref.exists {
+		return Change{}, conflict("the span was deleted elsewhere")
+	}
+	_, s, err := h.p.editSpan(ctx, e.ref.id, restore(*from, *to))
+	var c *conflictError
+	switch {
+	case errors.As(err, &c):
+		return Change{}, err
+	case errors.Is(err, ErrSpanExists):
+		return Change{}, conflict("an identical span already exists")
+	case errors.Is(err, ErrNotFound):
+		return Change{}, conflict("the span was deleted elsewhere")
+	case err != nil:
+		return Change{}, err
+	}
+	return Change{DocumentID: s.DocumentID, SpanID: s.ID}, nil
+}
+
+// add adds the span back under a new ID. started reports whether it moved the document from new to in
+// progress.
+func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, started bool, err error) {
+	if e.ref.exists {
+		return Change{}, false, conflict("the span exists already")
+	}
+	var added bool
+	err = h.p.write(ctx, func(tx *sql.Tx) error {
+		if _, err := documentLength(ctx, tx, s.DocumentID); errors.Is(err, ErrNotFound) {
+			return conflict("the document no longer exists")
+		}
+		if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
+			return conflict("the label %q no longer exists", s.Label)
+		}
+		var err error
+		s, added, started, err = h.p.insertSpan(ctx, tx, NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator,
+			Label: s.Label, Start: s.Start, End: s.End, Note: s.Note})
+		if err == nil && !added {
+			return conflict("an identical span already exists")
+		}
+		return err
+	})
+	if err != nil {
+		return Change{}, false, err
+	}
+	h.bind(e.ref, s.ID)
+	return Change{DocumentID: s.DocumentID, SpanID: s.ID}, started, nil
+}
+
+// delete deletes the span if it is still as want, and when restart is set moves the document back to
+// new for its annotator if the addition being undone had moved it to in progress.
+func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bool) (Change, error) {
+	if !e.ref.exists {
+		return Change{}, conflict("the span was deleted elsewhere")
+	}
+	err := h.p.write(ctx, func(tx *sql.Tx) error {
+		s, err := deleteSpan(ctx, tx, e.ref.id, func(s Span) error {
+			if !sameSpan(s, want) {
+				return conflict("the span was changed elsewhere")
+			}
+			return nil
+		})
+		if err != nil || !restart {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM statuses WHERE document_id = ? AND status = 'in_progress'
+			AND annotator_id = (SELECT id FROM annotators WHERE name = ?)`, s.DocumentID, s.Annotator)
+		return err
+	})
+	var c *conflictError
+	switch {
+	case errors.As(err, &c):
+		return Change{}, err
+	case errors.Is(err, ErrNotFound):
+		return Change{}, conflict("the span was deleted elsewhere")
+	case err != nil:
+		return Change{}, err
+	}
+	h.unbind(e.ref)
+	return Change{DocumentID: want.DocumentID}, nil
+}
+
+// restore is the spanChange that takes a span from one state to another, refusing if the span is not
+// as from.
+func restore(from, to Span) spanChange {
+	return func(ctx context.Context, tx *sql.Tx, old Span) (string, []any, error) {
+		if !sameSpan(old, from) {
+			return "", nil, conflict("the span was changed elsewhere")
+		}
+		labelID, err := labelID(ctx, tx, to.Label)
+		if errors.Is(err, ErrNotFound) {
+			return "", nil, conflict("the label %q no longer exists", to.Label)
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		return `label_id = ?, start = ?, "end" = ?, note = ?`, []any{labelID, to.Start, to.End, to.Note}, nil
+	}
+}
+
+// sameSpan reports whether a and b are the same span with the same content, whatever their ID and times.
+func sameSpan(a, b Span) bool {
+	return a.DocumentID == b.DocumentID && a.Annotator == b.Annotator && a.Label == b.Label &&
+		a.Start == b.Start && a.End == b.End && a.Note == b.Note
+}
+
+// statusEdit changes an annotator's status of a document.
+type statusEdit struct {
+	documentID    int64
+	annotator     string
+	before, after Status
+}
+
+func (e *statusEdit) String() string { return "mark document " + e.after.String() }
+
+func (e *statusEdit) apply(ctx context.Context, h *History, forward bool) (Change, error) {
+	from, to := e.before, e.after
+	if !forward {
+		from, to = to, from
+	}
+	_, _, err := h.p.setStatus(ctx, e.documentID, e.annotator, to, func(old Status) error {
+		if old != from {
+			return conflict("the document's status was changed elsewhere")
+		}
+		return nil
+	})
+	var c *conflictError
+	switch {
+	case errors.As(err, &c):
+		return Change{}, err
+	case errors.Is(err, ErrNotFound):
+		return Change{}, conflict("the document no longer exists")
+	case err != nil:
+		return Change{}, err
+	}
+	return Change{DocumentID: e.documentID}, nil
+}
