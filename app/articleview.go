@@ -368,10 +368,16 @@ func (v *ArticleView) KeyUp(ev *fyne.KeyEvent) {
 func (v *ArticleView) TypedKey(ev *fyne.KeyEvent) {
 	shift := v.modifiers()&fyne.KeyModifierShift != 0
 	switch ev.Name {
-	case fyne.KeyRight:
-		v.MoveCaret(1, false, shift)
-	case fyne.KeyLeft:
-		v.MoveCaret(-1, false, shift)
+	case fyne.KeyRight, fyne.KeyLeft:
+		dir := 1
+		if ev.Name == fyne.KeyLeft {
+			dir = -1
+		}
+		if _, ok := v.SelectedSpan(); ok && shift {
+			v.MoveEdge(true, dir, false)
+			return
+		}
+		v.MoveCaret(dir, false, shift)
 	case fyne.KeyDown:
 		v.MoveLine(1, shift)
 	case fyne.KeyUp:

@@ -1,180 +1,677 @@
 // Package app is Tagdesk's graphical interface. It holds no SQL: every read and write is a call on
-// annotations.Project.
+// annotations.Project (edits go through an annotations.History, so that they can be undone).
 package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
 	"github.com/tagdesk/tagdesk/assets"
 )
 
-// firstPage is how many documents the overview lists.
-const firstPage = 200
+// Preference keys.
+const (
+	prefAnnotator = "annotator"
+	prefTextSize  = "textSize"
+)
 
-// Window is Tagdesk's main window. This version is an overview of the open project: its documents,
-// label set and annotators; the annotation workspace replaces its centre.
+// Window is Tagdesk's main window, the annotation workspace: the document navigator on the left, the
+// article view in the centre, the label panel on the right, a tool bar above and a status line below.
 type Window struct {
 	fyne.Window
+	app       fyne.App
 	project   *annotations.Project
 	annotator string
+	history   *annotations.History
+	ctx       context.Context
 
-	summary *widget.Label
-	docs    *widget.List
-	labels  *fyne.Container
-	people  *widget.Label
+	view     *ArticleView
+	find     *FindBar
+	nav      *Navigator
+	panel    *LabelPanel
+	status   *widget.Label
+	saved    *widget.Label
+	who      *widget.Button
+	undoBtn  *widget.Button
+	redoBtn  *widget.Button
+	palette  *Palette
 
-	entries []annotations.DocumentEntry
-	loaded  chan struct{} // closed when the first load has been shown
+	labels []annotations.Label
+	doc    annotations.Document // the open document (ID 0: none)
+	spans  []annotations.Span   // its spans by the annotator, as the store has them
+	state  annotations.Status
+
+	work   sync.WaitGroup // background loads, for tests
+	loaded chan struct{}  // closed when the first document (or none) is shown
 }
 
-// NewWindow returns the main window of a on project p, for annotator (which may be empty). Its
-// contents load in the background.
+// NewWindow returns the workspace of a on project p for annotator. An empty annotator is taken from
+// the preferences, else asked for when the window shows. Its contents load in the background.
 func NewWindow(a fyne.App, p *annotations.Project, annotator string) *Window {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := &Window{
-		Window:    a.NewWindow("Tagdesk — " + filepath.Base(p.Path())),
-		project:   p,
-		annotator: annotator,
-		summary:   widget.NewLabel("Loading…"),
-		labels:    container.NewVBox(),
-		people:    widget.NewLabel(""),
-		loaded:    make(chan struct{}),
+		Window:  a.NewWindow("Tagdesk — " + filepath.Base(p.Path())),
+		app:     a,
+		project: p,
+		history: annotations.NewHistory(p),
+		ctx:     context.Background(),
+		loaded:  make(chan struct{}),
 	}
-	w.docs = widget.NewList(
-		func() int { return len(w.entries) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("name")
-			name.TextStyle.Bold = true
-			line := widget.NewLabel("first line")
-			line.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, line)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			e := w.entries[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  ·  %d characters", e.Name, e.Length))
-			box.Objects[1].(*widget.Label).SetText(e.FirstLine)
-		})
-
-	who := "No annotator set (start with --annotator NAME)"
-	if annotator != "" {
-		who = "Annotating as " + annotator
+	w.build()
+	w.registerShortcuts()
+	w.Resize(fyne.NewSize(1280, 800))
+	if annotator == "" {
+		annotator = a.Preferences().String(prefAnnotator)
 	}
-	header := container.NewVBox(
-		widget.NewLabelWithStyle(p.Path(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(who),
-		w.summary,
-	)
-	hint := widget.NewLabel("Add documents with: tagdesk import --project " + p.Path() + " FILES…\n" +
-		"The annotation workspace comes in the next version of Tagdesk.")
-	hint.Wrapping = fyne.TextWrapWord
-	side := container.NewVScroll(container.NewVBox(
-		widget.NewLabelWithStyle("Labels", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		w.labels,
-		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Annotators", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		w.people,
-	))
-	split := container.NewHSplit(w.docs, side)
-	split.Offset = 0.6
-	w.SetContent(container.NewBorder(header, hint, nil, nil, split))
-	w.Resize(fyne.NewSize(1100, 720))
-
-	go w.load()
+	if annotator == "" {
+		w.askAnnotator(true)
+	} else {
+		w.setAnnotator(annotator)
+	}
 	return w
 }
 
-// overview is what the window shows, read off the UI goroutine.
-type overview struct {
-	stats   annotations.Stats
-	labels  []annotations.Label
-	entries []annotations.DocumentEntry
-	err     error
+// Loaded is closed once the first document (or the empty workspace) is shown.
+func (w *Window) Loaded() <-chan struct{} { return w.loaded }
+
+// Wait waits for the window's background work to finish (for tests).
+func (w *Window) Wait() {
+	w.work.Wait()
+	w.nav.Wait()
 }
 
+func (w *Window) build() {
+	w.view = NewArticleView()
+	if size := w.app.Preferences().Float(prefTextSize); size > 0 {
+		w.view.SetTextSize(float32(size))
+	}
+	w.view.OnSelectionChanged = w.selectionChanged
+	w.view.OnTypedRune = w.typedRune
+	w.view.OnTypedKey = w.typedKey
+	w.view.OnSpanResized = w.resize
+	w.find = NewFindBar(w.view)
+	w.find.OnClosed = w.focusView
+
+	w.nav = NewNavigator()
+	w.nav.OnSelected = w.open
+
+	w.panel = NewLabelPanel(func(s annotations.Span) string { return excerpt(w.view.Text(s.Start, s.End), 80) })
+	w.panel.OnApply = func(label string) { w.apply(label); w.focusView() }
+	w.panel.OnSpanSelected = func(id int64) { w.view.SelectSpan(id); w.focusView() }
+	w.panel.OnNote = w.setNote
+
+	w.status = widget.NewLabel("")
+	w.status.Truncation = fyne.TextTruncateEllipsis
+	w.saved = widget.NewLabel("")
+	w.saved.Importance = widget.LowImportance
+
+	w.who = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { w.askAnnotator(false) })
+	w.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), w.undo)
+	w.redoBtn = widget.NewButtonWithIcon("Redo", theme.ContentRedoIcon(), w.redo)
+	project := widget.NewLabelWithStyle(filepath.Base(w.project.Path()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewHBox(
+		widget.NewIcon(theme.DocumentIcon()), project, w.who,
+		layout.NewSpacer(),
+		widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), w.importFiles),
+		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
+		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
+		w.undoBtn, w.redoBtn,
+		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), func() { showShortcuts(w.Window) }),
+	)
+	centre := container.NewBorder(w.find, nil, nil, nil, w.view)
+	right := container.NewHSplit(centre, w.panel)
+	right.Offset = 0.74
+	split := container.NewHSplit(w.nav, right)
+	split.Offset = 0.2
+	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.saved, w.status)
+	w.SetContent(container.NewBorder(container.NewVBox(bar, widget.NewSeparator()), bottom, nil, nil, split))
+	w.updateUndo()
+}
+
+func (w *Window) registerShortcuts() {
+	c := w.Canvas()
+	ctrl, shift, alt := fyne.KeyModifierShortcutDefault, fyne.KeyModifierShift, fyne.KeyModifierAlt
+	add := func(key fyne.KeyName, mod fyne.KeyModifier, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod}, func(fyne.Shortcut) { fn() })
+	}
+	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { w.undo() })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { w.redo() })
+	add(fyne.KeyZ, ctrl|shift, w.redo)
+	add(fyne.KeyF, ctrl, w.find.Open)
+	add(fyne.KeyG, ctrl, func() {
+		if !w.find.FindNext() {
+			w.say("No match: search with Ctrl+F first.")
+		}
+	})
+	add(fyne.KeyReturn, ctrl, w.doneAndNext)
+	add(fyne.KeyEnter, ctrl, w.doneAndNext)
+	add(fyne.KeyK, ctrl, w.openPalette)
+	add(fyne.KeyEqual, ctrl, func() { w.zoom(2) })
+	add(fyne.KeyEqual, ctrl|shift, func() { w.zoom(2) })
+	add(fyne.KeyPlus, ctrl, func() { w.zoom(2) })
+	add(fyne.KeyMinus, ctrl, func() { w.zoom(-2) })
+	add(fyne.Key0, ctrl, func() { w.zoom(0) })
+	add(fyne.KeyS, ctrl, func() { w.say("Everything is saved as you go: nothing to save by hand.") })
+	for _, k := range []fyne.KeyName{fyne.KeyLeft, fyne.KeyRight} {
+		dir := 1
+		if k == fyne.KeyLeft {
+			dir = -1
+		}
+		add(k, shift|alt, func() {
+			if _, ok := w.view.SelectedSpan(); ok {
+				w.view.MoveEdge(true, dir, true)
+			} else {
+				w.view.MoveCaret(dir, true, true)
+			}
+		})
+		add(k, ctrl|shift, func() { w.view.MoveEdge(false, dir, false) })
+		add(k, ctrl|shift|alt, func() { w.view.MoveEdge(false, dir, true) })
+	}
+}
+
+// setAnnotator makes name the annotator, remembers it and loads the project for them.
+func (w *Window) setAnnotator(name string) {
+	w.annotator = name
+	w.app.Preferences().SetString(prefAnnotator, name)
+	w.who.SetText(name)
+	w.load()
+}
+
+// askAnnotator asks for the annotator's name: on first start (when it cannot be cancelled) or to
+// change it.
+func (w *Window) askAnnotator(first bool) {
+	entry := widget.NewEntry()
+	entry.SetText(w.annotator)
+	entry.SetPlaceHolder("e.g. Camille")
+	entry.Validator = func(s string) error {
+		if msg := annotations.CheckAnnotatorName(strings.TrimSpace(s)); msg != "" {
+			return errors.New(msg)
+		}
+		return nil
+	}
+	text := "Your spans are kept under this name, apart from other annotators'."
+	if first {
+		text = "Welcome to Tagdesk. " + text + " You can change it later with the button at the top."
+	}
+	hint := widget.NewLabel(text)
+	hint.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem("Your name", entry), widget.NewFormItem("", hint)}
+	d := dialog.NewForm("Who is annotating?", "Start", "Cancel", items, func(ok bool) {
+		if name := strings.TrimSpace(entry.Text); ok && name != "" {
+			w.setAnnotator(name)
+		} else if first {
+			w.askAnnotator(true)
+		}
+	}, w.Window)
+	entry.OnSubmitted = func(string) { d.Submit() }
+	d.Resize(fyne.NewSize(480, 240))
+	d.Show()
+	w.Canvas().Focus(entry)
+}
+
+// load reads the labels and the document list, then opens the document the annotator last worked on
+// (else the first one).
 func (w *Window) load() {
-	ctx := context.Background()
-	var o overview
-	o.stats, o.err = w.project.Stats(ctx)
-	if o.err == nil {
-		o.labels, o.err = w.project.Labels(ctx)
-	}
-	if o.err == nil {
-		o.entries, o.err = w.project.ListDocuments(ctx, annotations.DocumentQuery{Annotator: w.annotator, Limit: firstPage})
-	}
-	fyne.Do(func() {
-		w.show(o)
+	w.work.Add(1)
+	go func() {
+		defer w.work.Done()
+		labels, err := w.project.Labels(w.ctx)
+		last, err2 := w.project.LastDocument(w.ctx, w.annotator)
+		fyne.Do(func() {
+			if err != nil || err2 != nil {
+				w.fail("The project could not be read", errors.Join(err, err2))
+			}
+			w.setLabels(labels)
+			w.nav.Load(w.ctx, w.project, w.annotator, func(err error) {
+				if err != nil {
+					w.fail("The document list could not be read", err)
+				}
+				id := last
+				if _, ok := w.nav.Entry(id); !ok && id != 0 {
+					id = 0 // not in the first page: open it anyway
+					id = last
+				}
+				if id == 0 {
+					if es := w.nav.Entries(); len(es) > 0 {
+						id = es[0].ID
+					}
+				}
+				if id == 0 {
+					w.say("This project has no documents yet: import some with Import….")
+					w.signalLoaded()
+					return
+				}
+				w.open(id)
+			})
+		})
+	}()
+}
+
+func (w *Window) signalLoaded() {
+	select {
+	case <-w.loaded:
+	default:
 		close(w.loaded)
+	}
+}
+
+func (w *Window) setLabels(labels []annotations.Label) {
+	w.labels = labels
+	w.view.SetLabels(labels)
+	w.panel.SetLabels(labels)
+}
+
+// open shows document id, read off the UI goroutine.
+func (w *Window) open(id int64) {
+	w.panel.saveNote()
+	w.work.Add(1)
+	go func() {
+		defer w.work.Done()
+		doc, err := w.project.Document(w.ctx, id)
+		var text string
+		var spans []annotations.Span
+		var state annotations.Status
+		if err == nil {
+			text, err = w.project.Text(w.ctx, id)
+		}
+		if err == nil {
+			spans, err = w.project.Spans(w.ctx, id, w.annotator)
+		}
+		if err == nil {
+			state, err = w.project.Status(w.ctx, id, w.annotator)
+		}
+		fyne.Do(func() {
+			defer w.signalLoaded()
+			if err != nil {
+				w.fail("The document could not be opened", err)
+				return
+			}
+			w.doc, w.spans, w.state = doc, spans, state
+			w.view.SetDocument(text, spans)
+			w.find.SetText(text)
+			w.panel.SetSpans(w.view.Spans(), 0)
+			w.nav.SetCurrent(id)
+			w.SetTitle(fmt.Sprintf("Tagdesk — %s — %s", doc.Name, filepath.Base(w.project.Path())))
+			w.focusView()
+			w.selectionChanged()
+			w.saved.SetText("")
+		})
+	}()
+}
+
+// reloadSpans reads the open document's spans and status again (after an undo, say).
+func (w *Window) reloadSpans(selected int64) {
+	spans, err := w.project.Spans(w.ctx, w.doc.ID, w.annotator)
+	if err != nil {
+		w.fail("The spans could not be read", err)
+		return
+	}
+	w.state, _ = w.project.Status(w.ctx, w.doc.ID, w.annotator)
+	w.spans = spans
+	w.showSpans(selected)
+}
+
+// showSpans gives the view and the panel the current spans and updates the navigator's row.
+func (w *Window) showSpans(selected int64) {
+	w.view.SetSpans(w.spans)
+	if selected != 0 {
+		w.view.SelectSpan(selected)
+	}
+	w.panel.SetSpans(w.view.Spans(), selected)
+	if e, ok := w.nav.Entry(w.doc.ID); ok {
+		e.Spans, e.Status = len(w.spans), w.state
+		w.nav.Update(e)
+	}
+	w.updateUndo()
+	w.selectionChanged()
+}
+
+// labelForKey returns the label a key applies: 1-9 by position, else by hotkey.
+func (w *Window) labelForKey(r rune) (string, bool) {
+	if r >= '1' && r <= '9' {
+		if i := int(r - '1'); i < len(w.labels) {
+			return w.labels[i].Name, true
+		}
+		return "", false
+	}
+	for _, l := range w.labels {
+		if l.Hotkey != "" && strings.EqualFold(l.Hotkey, string(r)) {
+			return l.Name, true
+		}
+	}
+	return "", false
+}
+
+func (w *Window) typedRune(r rune) {
+	if label, ok := w.labelForKey(r); ok {
+		w.apply(label)
+		return
+	}
+	if r != ' ' {
+		w.say(fmt.Sprintf("No label on the key %q. The label keys are in the panel on the right.", string(r)))
+	}
+}
+
+func (w *Window) typedKey(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyDelete, fyne.KeyBackspace:
+		w.deleteSelected()
+	case fyne.KeyPageDown:
+		w.step(1)
+	case fyne.KeyPageUp:
+		w.step(-1)
+	case fyne.KeyF1:
+		showShortcuts(w.Window)
+	default:
+		return false
+	}
+	return true
+}
+
+// apply labels the selection: a selected span changes its label, a selection of text becomes a span.
+func (w *Window) apply(label string) {
+	if w.doc.ID == 0 {
+		return
+	}
+	if s, ok := w.view.SelectedSpan(); ok {
+		if s.Label == label {
+			return
+		}
+		w.saving()
+		ns, err := w.history.RelabelSpan(w.ctx, s.ID, label)
+		if err != nil {
+			w.fail("The span could not be relabelled", err)
+			return
+		}
+		w.replace(ns)
+		w.done(fmt.Sprintf("Relabelled as %s.", label))
+		w.showSpans(ns.ID)
+		return
+	}
+	sel := w.view.Selection()
+	if sel.Start == sel.End {
+		w.say("Select some text first (drag, double click, or Shift+arrows), then press a label key.")
+		return
+	}
+	w.saving()
+	s, added, err := w.history.AddSpan(w.ctx, annotations.NewSpan{DocumentID: w.doc.ID, Annotator: w.annotator, Label: label, Start: sel.Start, End: sel.End})
+	if err != nil {
+		w.fail("The span could not be added", err)
+		return
+	}
+	if added {
+		w.spans = append(w.spans, s)
+		if w.state == annotations.StatusNew {
+			w.state = annotations.StatusInProgress
+		}
+		w.done(fmt.Sprintf("Added %s.", label))
+	} else {
+		w.done(fmt.Sprintf("That %s span was already there.", label))
+	}
+	w.showSpans(s.ID)
+}
+
+func (w *Window) deleteSelected() {
+	s, ok := w.view.SelectedSpan()
+	if !ok {
+		w.say("Select a span first (click it, or Tab), then press Delete.")
+		return
+	}
+	w.saving()
+	if _, err := w.history.DeleteSpan(w.ctx, s.ID); err != nil {
+		w.fail("The span could not be removed", err)
+		return
+	}
+	for i := range w.spans {
+		if w.spans[i].ID == s.ID {
+			w.spans = append(w.spans[:i], w.spans[i+1:]...)
+			break
+		}
+	}
+	w.done(fmt.Sprintf("Removed the %s span.", s.Label))
+	w.showSpans(0)
+}
+
+func (w *Window) resize(s annotations.Span, start, end int) {
+	w.saving()
+	ns, err := w.history.ResizeSpan(w.ctx, s.ID, start, end)
+	if err != nil {
+		w.fail("The span could not be resized", err)
+		w.showSpans(s.ID)
+		return
+	}
+	w.replace(ns)
+	w.done(fmt.Sprintf("Resized the %s span.", s.Label))
+	w.showSpans(ns.ID)
+}
+
+func (w *Window) setNote(id int64, note string) bool {
+	w.saving()
+	ns, err := w.history.SetNote(w.ctx, id, note)
+	if err != nil {
+		w.fail("The note could not be saved", err)
+		return false
+	}
+	w.replace(ns)
+	w.view.SetSpans(w.spans)
+	w.panel.SetSpans(w.view.Spans(), w.panel.selected)
+	w.updateUndo()
+	w.done("Note saved.")
+	return true
+}
+
+func (w *Window) replace(s annotations.Span) {
+	for i := range w.spans {
+		if w.spans[i].ID == s.ID {
+			w.spans[i] = s
+		}
+	}
+}
+
+func (w *Window) undo() { w.undoRedo(w.history.Undo, w.history.CanUndo(), "Nothing to undo.") }
+
+func (w *Window) redo() { w.undoRedo(w.history.Redo, w.history.CanRedo(), "Nothing to redo.") }
+
+func (w *Window) undoRedo(fn func(context.Context) (annotations.Change, error), can bool, none string) {
+	if !can {
+		w.say(none)
+		return
+	}
+	w.panel.saveNote()
+	w.saving()
+	ch, err := fn(w.ctx)
+	if err != nil {
+		w.fail("That could not be done", err)
+		w.updateUndo()
+		return
+	}
+	w.done(upperFirst(ch.Description) + ".")
+	if ch.DocumentID != w.doc.ID {
+		w.open(ch.DocumentID)
+		w.updateUndo()
+		return
+	}
+	w.reloadSpans(ch.SpanID)
+}
+
+// doneAndNext marks the document done and opens the next one not done.
+func (w *Window) doneAndNext() {
+	if w.doc.ID == 0 {
+		return
+	}
+	w.saving()
+	if err := w.history.SetStatus(w.ctx, w.doc.ID, w.annotator, annotations.StatusDone); err != nil {
+		w.fail("The document could not be marked done", err)
+		return
+	}
+	w.state = annotations.StatusDone
+	if e, ok := w.nav.Entry(w.doc.ID); ok {
+		e.Status = annotations.StatusDone
+		w.nav.Update(e)
+	}
+	w.updateUndo()
+	id, ok := w.nav.Next(1, true)
+	if !ok {
+		w.done(fmt.Sprintf("Marked %s done. Every document is done.", w.doc.Name))
+		w.selectionChanged()
+		return
+	}
+	w.done(fmt.Sprintf("Marked %s done.", w.doc.Name))
+	w.open(id)
+}
+
+// step opens the next (dir > 0) or previous document of the list.
+func (w *Window) step(dir int) {
+	if id, ok := w.nav.Next(dir, false); ok {
+		w.open(id)
+	} else if dir > 0 {
+		w.say("This is the last document.")
+	} else {
+		w.say("This is the first document.")
+	}
+}
+
+func (w *Window) zoom(by float32) {
+	size := w.view.TextSize() + by
+	if by == 0 {
+		size = theme.TextSize() + 2
+	}
+	w.view.SetTextSize(size)
+	w.app.Preferences().SetFloat(prefTextSize, float64(w.view.TextSize()))
+}
+
+// paletteItems lists the commands, then every document.
+func (w *Window) paletteItems() []paletteItem {
+	items := []paletteItem{
+		{"Mark done and open the next document", "Ctrl+Enter", w.doneAndNext},
+		{"Find in the article", "Ctrl+F", w.find.Open},
+		{"Undo", "Ctrl+Z", w.undo},
+		{"Redo", "Ctrl+Shift+Z", w.redo},
+		{"Import documents…", "", w.importFiles},
+		{"Export…", "", w.exportFiles},
+		{"Edit the label set…", "", w.editLabels},
+		{"Change annotator…", "", func() { w.askAnnotator(false) }},
+		{"Keyboard shortcuts", "F1", func() { showShortcuts(w.Window) }},
+		{"Larger text", "Ctrl+=", func() { w.zoom(2) }},
+		{"Smaller text", "Ctrl+-", func() { w.zoom(-2) }},
+		{"Find a document in the list", "", w.nav.FocusSearch},
+	}
+	for _, e := range w.nav.all {
+		id := e.ID
+		items = append(items, paletteItem{Title: e.Name, Detail: statusText(e.Status), Run: func() { w.open(id) }})
+	}
+	return items
+}
+
+func (w *Window) openPalette() {
+	w.palette = NewPalette(w.paletteItems())
+	w.palette.Open(w.Canvas())
+}
+
+func (w *Window) importFiles() {
+	ShowImport(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
+}
+
+func (w *Window) exportFiles() { ShowExport(w.Window, w.project, w.annotator) }
+
+func (w *Window) editLabels() {
+	ShowLabelEditor(w.Window, w.project, func() {
+		labels, err := w.project.Labels(w.ctx)
+		if err != nil {
+			w.fail("The label set could not be read", err)
+			return
+		}
+		w.setLabels(labels)
+		if w.doc.ID != 0 {
+			w.reloadSpans(w.panel.selected) // a rename shows on the spans
+		}
 	})
 }
 
-func (w *Window) show(o overview) {
-	if o.err != nil {
-		log.Printf("load overview: %v", o.err)
-		w.summary.SetText(annotations.Message(o.err))
+func (w *Window) focusView() { w.Canvas().Focus(w.view) }
+
+// selectionChanged shows the selection and the document's state in the status line.
+func (w *Window) selectionChanged() {
+	if w.doc.ID == 0 {
 		return
 	}
-	s := plural(o.stats.Documents, "document") + " · " + plural(o.stats.Spans, "span")
-	if o.stats.Documents > len(o.entries) {
-		s += fmt.Sprintf(" · the first %d are listed", len(o.entries))
+	var b strings.Builder
+	if s, ok := w.view.SelectedSpan(); ok {
+		fmt.Fprintf(&b, "%s  %d–%d  “%s”", s.Label, s.Start, s.End, excerpt(w.view.Text(s.Start, s.End), 60))
+		if s.Note != "" {
+			fmt.Fprintf(&b, "  ✎ %s", excerpt(s.Note, 40))
+		}
+	} else if sel := w.view.Selection(); sel.End > sel.Start {
+		fmt.Fprintf(&b, "%d–%d  “%s”  (%d characters): press a label key", sel.Start, sel.End, excerpt(w.view.Text(sel.Start, sel.End), 60), sel.End-sel.Start)
+	} else {
+		fmt.Fprintf(&b, "caret at %d", sel.Start)
 	}
-	w.summary.SetText(s)
-	w.entries = o.entries
-	w.docs.Refresh()
-
-	w.labels.RemoveAll()
-	for _, l := range o.labels {
-		w.labels.Add(labelRow(l, spansOf(o.stats, l.Name)))
-	}
-	people := ""
-	for _, a := range o.stats.Annotators {
-		people += fmt.Sprintf("%s: %s; %d done, %d in progress, %d new\n", a.Name, plural(a.Spans, "span"),
-			a.Status[annotations.StatusDone], a.Status[annotations.StatusInProgress], a.Status[annotations.StatusNew])
-	}
-	if people == "" {
-		people = "No one has annotated yet."
-	}
-	w.people.SetText(people)
+	fmt.Fprintf(&b, "   ·   %s, %s, %d spans", w.doc.Name, statusText(w.state), len(w.spans))
+	w.status.SetText(b.String())
+	w.panel.SetSelected(w.panelSelection())
 }
 
-func spansOf(st annotations.Stats, label string) int {
-	for _, l := range st.Labels {
-		if l.Name == label {
-			return l.Spans
-		}
+func (w *Window) panelSelection() int64 {
+	if s, ok := w.view.SelectedSpan(); ok {
+		return s.ID
 	}
 	return 0
 }
 
-// labelRow shows one label: colour swatch, name, hotkey, count, and its guideline folded away.
-func labelRow(l annotations.Label, spans int) fyne.CanvasObject {
-	swatch := canvas.NewRectangle(parseColor(l.Color))
-	swatch.SetMinSize(fyne.NewSize(18, 18))
-	swatch.CornerRadius = 4
-	key := ""
-	if l.Hotkey != "" {
-		key = fmt.Sprintf("  [%s]", l.Hotkey)
+func (w *Window) updateUndo() {
+	w.undoBtn.Disable()
+	w.redoBtn.Disable()
+	if w.history.CanUndo() {
+		w.undoBtn.Enable()
 	}
-	title := widget.NewLabel(fmt.Sprintf("%s%s  ·  %s", l.Name, key, plural(spans, "span")))
-	guide := widget.NewLabel(l.Guideline)
-	guide.Wrapping = fyne.TextWrapWord
-	acc := widget.NewAccordion(widget.NewAccordionItem("Guideline", guide))
-	return container.NewVBox(container.NewHBox(container.NewCenter(swatch), title), acc)
+	if w.history.CanRedo() {
+		w.redoBtn.Enable()
+	}
 }
 
-// plural returns "1 span", "2 spans".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+func (w *Window) saving() { w.saved.SetText("saving…") }
+
+// done reports a committed edit: only now does the status line say "saved".
+func (w *Window) done(msg string) {
+	w.saved.SetText(msg + "  ✓ saved")
+	w.updateUndo()
+}
+
+func (w *Window) say(msg string) { w.saved.SetText(msg) }
+
+// fail shows one plain sentence; the details go to the log.
+func (w *Window) fail(what string, err error) {
+	log.Printf("%s: %v", what, err)
+	w.saved.SetText(what + ": " + annotations.Message(err))
+}
+
+// excerpt cuts s to n characters on one line.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n/2]) + "…" + string(r[len(r)-n/2+1:])
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return s
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
 }

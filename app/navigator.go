@@ -1,0 +1,364 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// navigatorPage is how many documents the navigator reads from the store at a time.
+const navigatorPage = 2000
+
+// Navigator lists the project's documents with the annotator's status and span count, under a
+// progress bar and a search box that filters them fuzzily by name and first line. It reads the
+// documents from the store page by page in the background, so a project of 100,000 documents shows
+// its first rows at once.
+type Navigator struct {
+	widget.BaseWidget
+
+	// OnSelected is called when the user picks a document.
+	OnSelected func(id int64)
+
+	search   *keyEntry
+	progress *widget.ProgressBar
+	list     *widget.List
+
+	all     []annotations.DocumentEntry // every document read so far, in id order
+	index   map[int64]int               // document id to position in all
+	shown   []int                       // positions in all that the list shows, in order
+	marks   map[int][]int               // matched characters of each shown document (by position in all)
+	current int64
+	done    int
+	query   string
+	gen     int            // counts filter runs, so that an old one's result is dropped
+	work    sync.WaitGroup // background loads and filters, for tests
+	syncing bool           // the list's selection is being set from code
+}
+
+// NewNavigator returns an empty navigator.
+func NewNavigator() *Navigator {
+	n := &Navigator{index: map[int64]int{}, progress: widget.NewProgressBar()}
+	n.search = newKeyEntry("Find a document", n.key)
+	n.search.OnChanged = func(q string) { n.filter(q) }
+	n.progress.TextFormatter = func() string {
+		return fmt.Sprintf("%d of %d done", n.done, len(n.all))
+	}
+	n.list = widget.NewList(n.length, n.newRow, n.updateRow)
+	n.list.OnSelected = func(i widget.ListItemID) {
+		if n.syncing || i >= len(n.shown) {
+			return
+		}
+		id := n.all[n.shown[i]].ID
+		if id != n.current && n.OnSelected != nil {
+			n.OnSelected(id)
+		}
+	}
+	n.ExtendBaseWidget(n)
+	return n
+}
+
+// Load reads the annotator's documents from p in pages, off the UI goroutine, replacing what the list
+// showed. first is called on the UI goroutine once the first page is in.
+func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator string, first func(err error)) {
+	n.all, n.index, n.shown, n.marks = nil, map[int64]int{}, nil, nil
+	n.gen++
+	gen := n.gen
+	n.work.Add(1)
+	go func() {
+		defer n.work.Done()
+		pr, err := p.Progress(ctx, annotator)
+		var after int64
+		for page := 0; ; page++ {
+			var docs []annotations.DocumentEntry
+			if err == nil {
+				docs, err = p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: navigatorPage})
+			}
+			last := err != nil || len(docs) < navigatorPage
+			fyne.Do(func() {
+				if gen != n.gen && page > 0 {
+					return
+				}
+				n.add(docs)
+				n.done = pr.Done
+				n.progress.SetValue(n.ratio())
+				if page == 0 && first != nil {
+					first(err)
+				}
+			})
+			if last {
+				return
+			}
+			after = docs[len(docs)-1].ID
+		}
+	}()
+}
+
+// Wait waits for background loads and filters to finish (for tests).
+func (n *Navigator) Wait() { n.work.Wait() }
+
+// Entries returns the documents in the order the list shows them.
+func (n *Navigator) Entries() []annotations.DocumentEntry {
+	out := make([]annotations.DocumentEntry, len(n.shown))
+	for i, k := range n.shown {
+		out[i] = n.all[k]
+	}
+	return out
+}
+
+// Entry returns the row of the document with id.
+func (n *Navigator) Entry(id int64) (annotations.DocumentEntry, bool) {
+	k, ok := n.index[id]
+	if !ok {
+		return annotations.DocumentEntry{}, false
+	}
+	return n.all[k], true
+}
+
+// Update replaces the row of a document (after its status or spans changed) and the done count.
+func (n *Navigator) Update(e annotations.DocumentEntry) {
+	k, ok := n.index[e.ID]
+	if !ok {
+		return
+	}
+	if was, now := n.all[k].Status == annotations.StatusDone, e.Status == annotations.StatusDone; was != now {
+		if now {
+			n.done++
+		} else {
+			n.done--
+		}
+		n.progress.SetValue(n.ratio())
+	}
+	n.all[k] = e
+	n.list.RefreshItem(slices.Index(n.shown, k))
+}
+
+// SetCurrent marks the open document and scrolls the list to it.
+func (n *Navigator) SetCurrent(id int64) {
+	n.current = id
+	n.syncing = true
+	defer func() { n.syncing = false }()
+	if k, ok := n.index[id]; ok {
+		if i := slices.Index(n.shown, k); i >= 0 {
+			n.list.Select(i)
+			return
+		}
+	}
+	n.list.UnselectAll()
+}
+
+// Next returns the document after (dir > 0) or before the open one in the list's order, and whether
+// there is one. With notDone, only documents the annotator has not marked done count, and the search
+// wraps around.
+func (n *Navigator) Next(dir int, notDone bool) (int64, bool) {
+	if len(n.shown) == 0 {
+		return 0, false
+	}
+	at := -1
+	if k, ok := n.index[n.current]; ok {
+		at = slices.Index(n.shown, k)
+	}
+	if at < 0 && dir < 0 {
+		at = len(n.shown)
+	}
+	for step := 1; step <= len(n.shown); step++ {
+		i := at + dir*step
+		if notDone {
+			i = (i%len(n.shown) + len(n.shown)) % len(n.shown)
+		} else if i < 0 || i >= len(n.shown) {
+			return 0, false
+		}
+		e := n.all[n.shown[i]]
+		if e.ID == n.current {
+			return 0, false
+		}
+		if !notDone || e.Status != annotations.StatusDone {
+			return e.ID, true
+		}
+	}
+	return 0, false
+}
+
+// FocusSearch puts the keyboard focus in the search box.
+func (n *Navigator) FocusSearch() {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(n.search); c != nil {
+		c.Focus(n.search)
+	}
+}
+
+func (n *Navigator) ratio() float64 {
+	if len(n.all) == 0 {
+		return 0
+	}
+	return float64(n.done) / float64(len(n.all))
+}
+
+func (n *Navigator) add(docs []annotations.DocumentEntry) {
+	for _, d := range docs {
+		n.index[d.ID] = len(n.all)
+		n.all = append(n.all, d)
+	}
+	if n.query == "" {
+		for k := len(n.shown); k < len(n.all); k++ {
+			n.shown = append(n.shown, k)
+		}
+		n.list.Refresh()
+	} else {
+		n.filter(n.query)
+	}
+}
+
+// source is what the fuzzy search matches: a document's name, then its first line.
+type source []annotations.DocumentEntry
+
+func (s source) String(i int) string { return s[i].Name + "\n" + s[i].FirstLine }
+func (s source) Len() int            { return len(s) }
+
+// filter shows the documents matching q, best first, computed off the UI goroutine.
+func (n *Navigator) filter(q string) {
+	n.query = q
+	n.gen++
+	gen := n.gen
+	if q == "" {
+		n.shown = make([]int, len(n.all))
+		for k := range n.shown {
+			n.shown[k] = k
+		}
+		n.marks = nil
+		n.list.Refresh()
+		n.SetCurrent(n.current)
+		return
+	}
+	docs := n.all
+	n.work.Add(1)
+	go func() {
+		defer n.work.Done()
+		matches := fuzzy.FindFrom(q, source(docs))
+		shown := make([]int, len(matches))
+		marks := make(map[int][]int, len(matches))
+		for i, m := range matches {
+			shown[i] = m.Index
+			marks[m.Index] = m.MatchedIndexes
+		}
+		fyne.Do(func() {
+			if gen != n.gen {
+				return
+			}
+			n.shown, n.marks = shown, marks
+			n.list.ScrollToTop()
+			n.list.Refresh()
+			n.SetCurrent(n.current)
+		})
+	}()
+}
+
+// key opens the first match on Enter and clears the search on Escape.
+func (n *Navigator) key(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if len(n.shown) > 0 && n.OnSelected != nil {
+			n.OnSelected(n.all[n.shown[0]].ID)
+		}
+		return true
+	case fyne.KeyEscape:
+		n.search.SetText("")
+		return true
+	}
+	return false
+}
+
+func (n *Navigator) length() int { return len(n.shown) }
+
+func (n *Navigator) newRow() fyne.CanvasObject {
+	name := widget.NewRichText()
+	name.Truncation = fyne.TextTruncateEllipsis
+	state := widget.NewLabel("in progress · 0")
+	state.Importance = widget.LowImportance
+	line := widget.NewLabel("first line")
+	line.Truncation = fyne.TextTruncateEllipsis
+	line.Importance = widget.LowImportance
+	line.SizeName = theme.SizeNameCaptionText
+	return container.NewVBox(container.NewBorder(nil, nil, nil, state, name), line)
+}
+
+func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(n.shown) {
+		return
+	}
+	k := n.shown[i]
+	e := n.all[k]
+	box := o.(*fyne.Container)
+	top := box.Objects[0].(*fyne.Container)
+	name := top.Objects[0].(*widget.RichText)
+	state := top.Objects[1].(*widget.Label)
+	line := box.Objects[1].(*widget.Label)
+	marks := n.marks[k]
+	name.Segments = emphasise(e.Name, marks, 0)
+	name.Refresh()
+	state.SetText(fmt.Sprintf("%s · %d", statusText(e.Status), e.Spans))
+	if e.Status == annotations.StatusDone {
+		state.Importance = widget.SuccessImportance
+	} else {
+		state.Importance = widget.LowImportance
+	}
+	state.Refresh()
+	line.SetText(e.FirstLine)
+}
+
+// emphasise returns s as rich text segments with the bytes at marks (offset by base) in bold.
+func emphasise(s string, marks []int, base int) []widget.RichTextSegment {
+	var segs []widget.RichTextSegment
+	plain := widget.RichTextStyleStrong
+	plain.TextStyle.Bold = false
+	strong := widget.RichTextStyleStrong
+	strong.ColorName = theme.ColorNamePrimary
+	run, bold := "", false
+	flush := func() {
+		if run == "" {
+			return
+		}
+		st := plain
+		if bold {
+			st = strong
+		}
+		st.Inline = true
+		segs = append(segs, &widget.TextSegment{Text: run, Style: st})
+		run = ""
+	}
+	for b, r := range s {
+		m := slices.Contains(marks, b+base)
+		if m != bold {
+			flush()
+			bold = m
+		}
+		run += string(r)
+	}
+	flush()
+	if len(segs) == 0 {
+		segs = append(segs, &widget.TextSegment{Text: " ", Style: plain})
+	}
+	return segs
+}
+
+func statusText(s annotations.Status) string {
+	switch s {
+	case annotations.StatusDone:
+		return "done"
+	case annotations.StatusInProgress:
+		return "in progress"
+	}
+	return "new"
+}
+
+// CreateRenderer stacks the progress bar, the search box and the list.
+func (n *Navigator) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(container.NewVBox(n.progress, n.search), nil, nil, nil, n.list))
+}
