@@ -27,6 +27,8 @@ type ExportDocument struct {
 	Annotators []string
 	// Statuses of the included annotators, new included.
 	Statuses map[string]Status
+	// Index is this document's place in the export, from 1, of Total documents the export gives.
+	Index, Total int
 }
 
 // Export calls fn with each document the query selects, in id order, one at a time: memory does not
@@ -50,6 +52,10 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		return err
 	}
 	filtered := len(q.Annotators) > 0 || q.Status != ""
+	total, err := exportCount(ctx, tx, q)
+	if err != nil {
+		return err
+	}
 
 	docs, err := tx.QueryContext(ctx, selectDocument+` ORDER BY id`)
 	if err != nil {
@@ -81,7 +87,7 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		if err != nil {
 			return err
 		}
-		ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Statuses: map[string]Status{}}
+		ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Statuses: map[string]Status{}, Index: ed.Index, Total: total}
 
 		all := map[string]Status{} // every annotator's status here
 		if err := statuses.each(d.ID, func(s statusRow) { all[s.annotator] = s.status }); err != nil {
@@ -117,11 +123,48 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		if err := textStmt.QueryRowContext(ctx, d.ID).Scan(&ed.Text); err != nil {
 			return fmt.Errorf("export: text of document %d: %w", d.ID, err)
 		}
+		ed.Index++
 		if err := fn(&ed); err != nil {
 			return err
 		}
 	}
 	return docs.Err()
+}
+
+// exportCount returns how many documents export gives for q, in the same snapshot: the documents
+// where some selected annotator has the status asked for (a missing status row means new), or,
+// without a status, has spans or a status. The annotators q names must exist.
+func exportCount(ctx context.Context, tx *sql.Tx, q ExportQuery) (int, error) {
+	selected := "1" // every annotator
+	var args []any
+	if len(q.Annotators) > 0 {
+		selected = "a.name IN (?" + strings.Repeat(", ?", len(q.Annotators)-1) + ")"
+		for _, n := range q.Annotators {
+			args = append(args, n)
+		}
+	}
+	var where string
+	switch {
+	case q.Status == StatusNew:
+		where = `EXISTS (SELECT 1 FROM annotators a WHERE ` + selected + ` AND NOT EXISTS
+			(SELECT 1 FROM statuses st WHERE st.document_id = d.id AND st.annotator_id = a.id))`
+	case q.Status != "":
+		where = `EXISTS (SELECT 1 FROM statuses st JOIN annotators a ON a.id = st.annotator_id
+			WHERE st.document_id = d.id AND st.status = ? AND ` + selected + `)`
+		args = append([]any{string(q.Status)}, args...)
+	case len(q.Annotators) > 0:
+		where = `EXISTS (SELECT 1 FROM statuses st JOIN annotators a ON a.id = st.annotator_id
+			WHERE st.document_id = d.id AND ` + selected + `) OR EXISTS (SELECT 1 FROM spans s
+			JOIN annotators a ON a.id = s.annotator_id WHERE s.document_id = d.id AND ` + selected + `)`
+		args = append(args, args...)
+	default:
+		where = "1"
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents d WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("export: count: %w", err)
+	}
+	return n, nil
 }
 
 // exportAnnotators returns the set of annotators an export covers: the named ones, which must exist,

@@ -31,7 +31,12 @@ func exportFixture(t *testing.T) *Project {
 func exportSummary(t *testing.T, p *Project, q ExportQuery) (string, error) {
 	t.Helper()
 	var lines []string
+	total := -1
 	err := p.Export(context.Background(), q, func(d *ExportDocument) error {
+		if d.Index != len(lines)+1 || (total >= 0 && d.Total != total) {
+			t.Errorf("document %s is %d of %d after %d documents of %d", d.Name, d.Index, d.Total, len(lines), total)
+		}
+		total = d.Total
 		var st []string
 		for _, a := range sortedKeys(d.Statuses) {
 			st = append(st, a+"="+string(d.Statuses[a]))
@@ -43,6 +48,9 @@ func exportSummary(t *testing.T, p *Project, q ExportQuery) (string, error) {
 		}
 		return nil
 	})
+	if total >= 0 && total != len(lines) {
+		t.Errorf("the export gave %d documents, and said it would give %d", len(lines), total)
+	}
 	return strings.Join(lines, "\n"), err
 }
 
@@ -65,6 +73,17 @@ func TestExportFilters(t *testing.T) {
 			"a[alice]{alice=done}: alice actor 0-4, alice figure 10-19, alice claim 10-34",
 		}},
 		"bob done": {ExportQuery{Annotators: []string{"bob"}, Status: StatusDone}, nil},
+		"alice and bob": {ExportQuery{Annotators: []string{"alice", "bob"}}, []string{
+			"a[alice bob]{alice=done,bob=in_progress}: alice actor 0-4, bob actor 0-4, alice figure 10-19, alice claim 10-34",
+			"b[alice]{alice=in_progress}: alice actor 0-6",
+		}},
+		"bob new": {ExportQuery{Annotators: []string{"bob"}, Status: StatusNew}, []string{
+			"b[bob]{bob=new}: ",
+			"c[bob]{bob=new}: ",
+		}},
+		"bob in progress": {ExportQuery{Annotators: []string{"bob"}, Status: StatusInProgress}, []string{
+			"a[bob]{bob=in_progress}: bob actor 0-4",
+		}},
 		"in progress": {ExportQuery{Status: StatusInProgress}, []string{
 			"a[bob]{bob=in_progress}: bob actor 0-4",
 			"b[alice]{alice=in_progress}: alice actor 0-6",

@@ -65,6 +65,10 @@ var extensions = map[string]string{".txt": TXT, ".jsonl": JSONL, ".ndjson": JSON
 type Reader interface {
 	annotations.RecordReader
 	io.Closer
+	// Progress tells how far reading got: bytes read of the total size of the files, as they were
+	// when Open listed them. Once Next has returned io.EOF, read equals total. Standard input counts
+	// for nothing in either.
+	Progress() (read, total int64)
 }
 
 // Open returns one reader over all paths, in order: files, and folders searched recursively for files
@@ -77,6 +81,9 @@ func Open(paths []string, format string, stdin io.Reader) Reader {
 	for _, p := range paths {
 		m.sources = append(m.sources, m.expand(p)...)
 	}
+	for _, s := range m.sources {
+		m.total += s.size
+	}
 	return m
 }
 
@@ -85,6 +92,7 @@ type source struct {
 	path    string // to open
 	display string // for messages: the path as given, or below the folder given
 	name    string // document name for .txt files
+	size    int64  // in bytes, when listed
 	err     *annotations.ImportError
 }
 
@@ -94,6 +102,11 @@ type multiReader struct {
 	sources []source
 	cur     annotations.RecordReader
 	closer  io.Closer
+
+	// progress: read counts the sources done, pos the one being read, of size bytes
+	total, read int64
+	pos         *countingReader
+	size        int64
 }
 
 func (m *multiReader) expand(path string) []source {
@@ -105,7 +118,7 @@ func (m *multiReader) expand(path string) []source {
 		return []source{{err: fileError(path, err)}}
 	}
 	if !fi.IsDir() {
-		return []source{{path: path, display: path, name: filepath.Base(path)}}
+		return []source{{path: path, display: path, name: filepath.Base(path), size: fileSize(fi)}}
 	}
 	var out []source
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -123,7 +136,11 @@ func (m *multiReader) expand(path string) []source {
 			return nil
 		}
 		rel, _ := filepath.Rel(path, p)
-		out = append(out, source{path: p, display: p, name: filepath.ToSlash(rel)})
+		var size int64
+		if fi, err := d.Info(); err == nil {
+			size = fileSize(fi)
+		}
+		out = append(out, source{path: p, display: p, name: filepath.ToSlash(rel), size: size})
 		return nil
 	})
 	if err != nil {
@@ -144,11 +161,13 @@ func (m *multiReader) wanted(p string) bool {
 func (m *multiReader) Next() (*annotations.Record, error) {
 	for {
 		if m.cur == nil {
+			m.read, m.size = m.read+m.size, 0 // the source before, done
 			if len(m.sources) == 0 {
 				return nil, io.EOF
 			}
 			s := m.sources[0]
 			m.sources = m.sources[1:]
+			m.size = s.size
 			if s.err != nil {
 				return nil, s.err
 			}
@@ -178,7 +197,8 @@ func (m *multiReader) open(s source) error {
 		if err != nil {
 			return fileError(s.path, err)
 		}
-		m.closer, r = f, f
+		m.pos = &countingReader{f: f}
+		m.closer, r = f, m.pos
 	}
 	format := m.format
 	if format == "" {
@@ -207,7 +227,44 @@ func (m *multiReader) closeCurrent() {
 	if m.closer != nil {
 		m.closer.Close()
 	}
-	m.cur, m.closer = nil, nil
+	m.cur, m.closer, m.pos = nil, nil, nil
+}
+
+// Progress tells how many bytes of the files have been read, of their total size.
+func (m *multiReader) Progress() (read, total int64) {
+	read = m.read
+	if m.pos != nil {
+		read += min(m.pos.n, m.size)
+	}
+	return read, m.total
+}
+
+// fileSize is the size progress counts for a file: 0 for what is not a regular file (a named pipe).
+func fileSize(fi fs.FileInfo) int64 {
+	if !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
+}
+
+// countingReader tells how far into a file reading got.
+type countingReader struct {
+	f *os.File
+	n int64 // the offset reached
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.f.Read(b)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) Seek(offset int64, whence int) (int64, error) {
+	n, err := c.f.Seek(offset, whence)
+	if err == nil {
+		c.n = n
+	}
+	return n, err
 }
 
 // Close releases the file being read, if any; reading to the end does it too.

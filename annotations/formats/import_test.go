@@ -3,6 +3,7 @@ package formats
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -365,4 +366,75 @@ func (s *sliceReader) Next() (*annotations.Record, error) {
 	r := s.recs[0]
 	s.recs = s.recs[1:]
 	return r, nil
+}
+
+func TestReaderProgress(t *testing.T) {
+	var big strings.Builder // several read buffers long, so progress is seen inside the file
+	for i := range 5000 {
+		fmt.Fprintf(&big, `{"id": "d%d", "text": "document number %d, long enough to fill the buffer"}`+"\n", i, i)
+	}
+	files := map[string]string{
+		"corpus/a.txt":       "« Première dépêche. »",
+		"corpus/big.jsonl":   big.String(),
+		"corpus/empty.txt":   "",
+		"corpus/notes.md":    "not listed, not counted",
+		"corpus/.hidden.txt": "not listed, not counted",
+		"single.jsonl":       `{"text": "one"}` + "\n",
+	}
+	dir := writeFiles(t, files)
+	tests := map[string]struct {
+		paths     []string
+		format    string
+		wantTotal int
+	}{
+		"folder":             {[]string{"corpus"}, "", len(files["corpus/a.txt"]) + len(big.String())},
+		"file":               {[]string{"single.jsonl"}, "", len(files["single.jsonl"])},
+		"folder and file":    {[]string{"corpus", "single.jsonl"}, "", len(files["corpus/a.txt"]) + len(big.String()) + len(files["single.jsonl"])},
+		"missing file":       {[]string{"missing.jsonl", "single.jsonl"}, "", len(files["single.jsonl"])},
+		"format keeps files": {[]string{"corpus"}, TXT, len(files["corpus/a.txt"])},
+		"standard input":     {[]string{"-", "single.jsonl"}, JSONL, len(files["single.jsonl"])},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var paths []string
+			for _, p := range tt.paths {
+				if p != "-" {
+					p = filepath.Join(dir, p)
+				}
+				paths = append(paths, p)
+			}
+			r := Open(paths, tt.format, strings.NewReader(`{"text": "from stdin"}`+"\n"))
+			defer r.Close()
+			read, total := r.Progress()
+			if read != 0 || total != int64(tt.wantTotal) {
+				t.Fatalf("before reading: %d of %d; want 0 of %d", read, total, tt.wantTotal)
+			}
+			var last int64
+			inside := false // some progress strictly between 0 and the total
+			for {
+				_, err := r.Next()
+				read, total := r.Progress()
+				if read < last || read > total {
+					t.Fatalf("progress %d of %d after %d", read, total, last)
+				}
+				if read > 0 && read < total {
+					inside = true
+				}
+				last = read
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				var ie *annotations.ImportError
+				if err != nil && !errors.As(err, &ie) {
+					t.Fatal(err)
+				}
+			}
+			if read, total := r.Progress(); read != total {
+				t.Errorf("at the end: %d of %d", read, total)
+			}
+			if strings.Contains(name, "folder") && !inside {
+				t.Error("no progress was reported inside the big file")
+			}
+		})
+	}
 }

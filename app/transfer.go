@@ -1,0 +1,825 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/formats"
+)
+
+// Import and export from the GUI run the pipelines of `tagdesk import` and `tagdesk export`
+// (formats.Open and Project.Import; formats.NewWriter and Project.Export) off the UI goroutine,
+// behind an options dialog, a progress dialog with Cancel, and a closing sentence.
+
+// importExtensions are the files the import dialog offers.
+var importExtensions = []string{".txt", ".jsonl", ".json", ".ndjson"}
+
+// choice is one entry of a format menu.
+type choice struct {
+	name  string // the format name formats takes; "" detects it
+	label string
+}
+
+var (
+	importFormats = []choice{
+		{"", "Detect from the file"},
+		{formats.TXT, "Plain text (one document per .txt file)"},
+		{formats.JSONL, "Tagdesk JSONL"},
+		{formats.Doccano, "doccano JSONL"},
+	}
+	exportFormats = []choice{
+		{formats.CSV, "CSV (one row per span)"},
+		{formats.JSONL, "Tagdesk JSONL"},
+		{formats.Doccano, "doccano JSONL"},
+	}
+)
+
+// ShowImport asks for a file (.txt, .jsonl, .json, .ndjson), then for the import options, then
+// imports it into p with a progress dialog and Cancel, and ends with a summary or what went wrong.
+// annotator is the default owner of spans that name none. done, if not nil, is called on the UI
+// goroutine with the report after a successful import, so the caller can reload. A failed or
+// cancelled import changes nothing.
+func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			showProblem(parent, "Import", "open the file to import", err)
+			return
+		}
+		if r == nil {
+			return // the user changed their mind
+		}
+		r.Close()
+		path, err := localPath(r.URI())
+		if err != nil {
+			showProblem(parent, "Import", "open the file to import", err)
+			return
+		}
+		newImportDialog(parent, p, annotator, done, []string{path}).showOptions()
+	}, parent)
+	fd.SetFilter(storage.NewExtensionFileFilter(importExtensions))
+	startIn(fd, p)
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// ShowImportFolder is ShowImport for a folder: every .txt file in it and its subfolders is one
+// document (and .jsonl files there are read too, unless the options choose plain text only).
+func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
+	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil {
+			showProblem(parent, "Import", "open the folder to import", err)
+			return
+		}
+		if u == nil {
+			return
+		}
+		path, err := localPath(u)
+		if err != nil {
+			showProblem(parent, "Import", "open the folder to import", err)
+			return
+		}
+		newImportDialog(parent, p, annotator, done, []string{path}).showOptions()
+	}, parent)
+	startIn(fd, p)
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// ShowExport asks for the export options and the file to write, then exports p with a progress
+// dialog and Cancel, and ends with "Exported N documents, M spans to FILE." or what went wrong.
+// annotator, if not empty, is offered as "only my spans". The file is written completely or not at
+// all: an existing file is replaced only once the new one is whole, and the project file is refused.
+func ShowExport(parent fyne.Window, p *annotations.Project, annotator string) {
+	newExportDialog(parent, p, annotator).showOptions()
+}
+
+// importJob is what one import does.
+type importJob struct {
+	Paths   []string // files and folders
+	Format  string   // "" detects each file's format
+	Options annotations.ImportOptions
+}
+
+// importProgress is how far an import got: Read bytes of the Total size of its files, and the
+// documents read so far. Done says every file has been read: what is left is checking and saving.
+type importProgress struct {
+	Records     int
+	Read, Total int64
+	Done        bool
+}
+
+// runImport imports job into p, as `tagdesk import` does. progress, if not nil, is called on the
+// calling goroutine as reading advances, at most about a thousand times, and last, once every file has
+// been read, with Done set and Read equal to Total. Cancelling ctx stops the import, which then changes nothing
+// and returns an error matching context.Canceled.
+func runImport(ctx context.Context, p *annotations.Project, job importJob, progress func(importProgress)) (annotations.ImportReport, error) {
+	fr := formats.Open(job.Paths, job.Format, nil)
+	defer fr.Close()
+	var r annotations.RecordReader = fr
+	if progress != nil {
+		r = &progressReader{Reader: fr, report: progress, step: -1}
+	}
+	return p.Import(ctx, r, job.Options)
+}
+
+// progressReader reports progress after each record it passes on.
+type progressReader struct {
+	formats.Reader
+	report  func(importProgress)
+	records int
+	step    int64 // the thousandth last reported
+}
+
+func (r *progressReader) Next() (*annotations.Record, error) {
+	rec, err := r.Reader.Next()
+	if err == nil {
+		r.records++
+	}
+	read, total := r.Progress()
+	end := errors.Is(err, io.EOF)
+	if step := thousandths(read, total); step != r.step || end {
+		r.step = step
+		r.report(importProgress{Records: r.records, Read: read, Total: total, Done: end})
+	}
+	return rec, err
+}
+
+// thousandths is done of total in thousandths; an empty total is complete.
+func thousandths(done, total int64) int64 {
+	if total <= 0 {
+		return 1000
+	}
+	return done * 1000 / total
+}
+
+// exportJob is what one export does.
+type exportJob struct {
+	Path   string // the file to write; relative to the project's folder if not absolute
+	Format string
+	Query  annotations.ExportQuery
+	Excel  bool // CSV: a byte-order mark first
+}
+
+// exportResult is what an export wrote.
+type exportResult struct {
+	Path      string // absolute
+	Documents int
+	Spans     int
+}
+
+// runExport writes the documents job selects from p to job.Path, as `tagdesk export -o` does. It
+// writes a temporary file in the same folder and renames it onto the path only when everything was
+// written: a failed or cancelled export (an error matching context.Canceled) leaves no file behind
+// and the file that was there untouched. It refuses the project file and its companions, folders and
+// what is not a regular file. progress, if not nil, is called on the calling goroutine after
+// documents are written, at most about a thousand times, and last with written equal to total.
+func runExport(ctx context.Context, p *annotations.Project, job exportJob, progress func(written, total int)) (exportResult, error) {
+	res := exportResult{}
+	path, err := exportTarget(job.Path, p.Path())
+	if err != nil {
+		return res, err
+	}
+	res.Path = path
+	mode := iofs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return res, writeError(path, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename there is nothing left to remove
+	defer tmp.Close()
+	out := &errWriter{w: tmp}
+	fw, err := formats.NewWriter(job.Format, out, formats.WriterOptions{Excel: job.Excel})
+	if err != nil {
+		return res, err
+	}
+	step := int64(-1)
+	err = p.Export(ctx, job.Query, func(d *annotations.ExportDocument) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fw.Write(d); err != nil {
+			return err
+		}
+		res.Documents++
+		res.Spans += len(d.Spans)
+		if s := thousandths(int64(d.Index), int64(d.Total)); progress != nil && (s != step || d.Index == d.Total) {
+			step = s
+			progress(d.Index, d.Total)
+		}
+		return nil
+	})
+	if err == nil {
+		err = fw.Close()
+	}
+	if out.err != nil {
+		return res, writeError(path, out.err)
+	}
+	if err != nil {
+		return res, err
+	}
+	if err := tmp.Sync(); err != nil {
+		return res, writeError(path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return res, writeError(path, err)
+	}
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
+		return res, writeError(path, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err // cancelled while finishing: keep what was there
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return res, writeError(path, err)
+	}
+	return res, nil
+}
+
+// exportTarget returns the absolute path an export to path writes, following a link to the file it
+// points to, or says why it cannot be written: the project file and its journals, a folder, what is
+// not a regular file, a missing folder.
+func exportTarget(path, project string) (string, error) {
+	path = strings.TrimSpace(path)
+	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
+		return "", &annotations.Error{Message: "Give a file name to export to."}
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(project), path)
+	}
+	path = filepath.Clean(path)
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // replace the file a link points to, not the link
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return "", &annotations.Error{Message: fmt.Sprintf("Cannot export to %s: the folder %s does not exist.", path, dir), Err: err}
+	}
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		if samePath(path, project+suffix) {
+			if suffix == "" {
+				return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself; choose another name.", path)}
+			}
+			return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over %s, which belongs to the project; choose another name.", path)}
+		}
+	}
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return "", &annotations.Error{Message: fmt.Sprintf("%s is a folder; give a file name to export to.", path)}
+		case !fi.Mode().IsRegular():
+			return "", &annotations.Error{Message: fmt.Sprintf("%s is not a regular file; choose another name.", path)}
+		}
+	}
+	return path, nil
+}
+
+// samePath reports whether a and b name the same file: the same existing file, or the same path once
+// links in their folders are resolved.
+func samePath(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	return resolve(a) == resolve(b)
+}
+
+// resolve returns path absolute, with the links of its folder resolved.
+func resolve(path string) string {
+	path, _ = filepath.Abs(path)
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
+}
+
+// errWriter keeps the first error of the file an export writes, to tell it from the project's.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(b []byte) (int, error) {
+	n, err := e.w.Write(b)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+func writeError(path string, err error) error {
+	reason := err
+	var pe *iofs.PathError
+	if errors.As(err, &pe) {
+		reason = pe.Err
+	}
+	return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, reason), Err: err}
+}
+
+// importDialog is one import from the GUI: its options, the work with its progress, and the result.
+// Its widgets are fields so that tests can drive it without the file dialog.
+type importDialog struct {
+	parent  fyne.Window
+	project *annotations.Project
+	done    func(annotations.ImportReport)
+	paths   []string
+
+	format    *widget.Select // importFormats
+	annotator *widget.Entry
+	strict    *widget.Check
+	options   *dialog.FormDialog
+
+	progress     *dialog.CustomDialog
+	bar          *widget.ProgressBar
+	status       *widget.Label
+	cancelButton *widget.Button
+	cancel       context.CancelFunc
+
+	result  *dialog.CustomDialog
+	message *widget.Label // the sentence that ends the import
+	details *widget.Label // new labels and notices, or the problems found
+	report  annotations.ImportReport
+	err     error
+
+	// hold, if set, runs on the worker goroutine before each progress report: tests hold the work
+	// there to cancel it at a known point.
+	hold     func()
+	finished chan struct{} // closed once the result is shown and done has returned
+}
+
+func newImportDialog(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), paths []string) *importDialog {
+	d := &importDialog{parent: parent, project: p, done: done, paths: paths, finished: make(chan struct{})}
+	var labels []string
+	for _, c := range importFormats {
+		labels = append(labels, c.label)
+	}
+	d.format = widget.NewSelect(labels, nil)
+	d.format.SetSelectedIndex(0)
+	d.annotator = widget.NewEntry()
+	d.annotator.SetText(annotator)
+	d.annotator.Validator = func(s string) error {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		if msg := annotations.CheckAnnotatorName(s); msg != "" {
+			return errors.New(msg)
+		}
+		return nil
+	}
+	d.strict = widget.NewCheck("Refuse labels that are not in the project's label set", nil)
+	return d
+}
+
+func (d *importDialog) showOptions() {
+	source := widget.NewLabel(strings.Join(d.paths, "\n"))
+	source.Wrapping = fyne.TextWrapBreak
+	items := []*widget.FormItem{
+		{Text: "Import", Widget: source},
+		{Text: "Format", Widget: d.format},
+		{Text: "Annotator", Widget: d.annotator, HintText: "owns the spans that name no annotator"},
+		{Text: "Labels", Widget: d.strict},
+	}
+	d.options = dialog.NewForm("Import", "Import", "Cancel", items, func(ok bool) {
+		if ok {
+			d.start()
+		}
+	}, d.parent)
+	d.options.Resize(fyne.NewSize(600, d.options.MinSize().Height))
+	d.options.Show()
+}
+
+// start runs the import off the UI goroutine.
+func (d *importDialog) start() {
+	job := importJob{
+		Paths:  d.paths,
+		Format: importFormats[max(d.format.SelectedIndex(), 0)].name,
+		Options: annotations.ImportOptions{
+			Annotator:    strings.TrimSpace(d.annotator.Text),
+			StrictLabels: d.strict.Checked,
+		},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.bar = widget.NewProgressBar()
+	d.status = widget.NewLabel("Reading…")
+	d.progress, d.cancelButton = progressDialog(d.parent, "Importing "+displayName(d.paths),
+		"Cancel stops the import and leaves the project as it was.", d.bar, d.status, d.stop)
+	d.progress.Show()
+	go func() {
+		rep, err := runImport(ctx, d.project, job, func(pr importProgress) {
+			if d.hold != nil {
+				d.hold()
+			}
+			fyne.Do(func() { d.showProgress(pr) })
+		})
+		cancel()
+		if err != nil {
+			log.Printf("import %q: %v", job.Paths, err)
+		}
+		fyne.Do(func() { d.finish(rep, err) })
+	}()
+}
+
+func (d *importDialog) showProgress(pr importProgress) {
+	d.bar.SetValue(float64(thousandths(pr.Read, pr.Total)) / 1000)
+	if d.cancelButton.Disabled() {
+		return // keep "Cancelling…"
+	}
+	text := plural(pr.Records, "document") + " read"
+	if pr.Done {
+		text += "; saving…"
+	}
+	d.status.SetText(text)
+}
+
+// stop cancels the import; nothing of it is written.
+func (d *importDialog) stop() {
+	d.cancel()
+	d.cancelButton.Disable()
+	d.status.SetText("Cancelling…")
+}
+
+func (d *importDialog) finish(rep annotations.ImportReport, err error) {
+	d.progress.Hide()
+	d.report, d.err = rep, err
+	title := "Import finished"
+	var details []string
+	if err == nil {
+		d.message = widget.NewLabel(importSummary(rep))
+		if len(rep.LabelsAdded) > 0 {
+			details = append(details, "New labels: "+strings.Join(rep.LabelsAdded, ", "))
+		}
+		if len(rep.AnnotatorsAdded) > 0 {
+			details = append(details, "New annotators: "+strings.Join(rep.AnnotatorsAdded, ", "))
+		}
+		for _, n := range rep.Notices {
+			details = append(details, "Note: "+n)
+		}
+	} else {
+		title = "Nothing was imported"
+		d.message = widget.NewLabel(importFailure(err))
+		var ie *annotations.ImportErrors
+		if errors.As(err, &ie) && (len(ie.Problems) > 1 || ie.More > 0) {
+			details = strings.Split(ie.Error(), "\n")
+		}
+	}
+	d.details = widget.NewLabel(strings.Join(details, "\n"))
+	d.result = resultDialog(d.parent, title, d.message, d.details)
+	d.result.Show()
+	if err == nil && d.done != nil {
+		d.done(rep)
+	}
+	close(d.finished)
+}
+
+// importSummary is the sentence for a successful import, in the words of `tagdesk import`.
+func importSummary(rep annotations.ImportReport) string {
+	return fmt.Sprintf("Imported %s: %s added, %s already present; %s added, %s already present.",
+		plural(rep.Records, "record"), plural(rep.Documents, "document"), plural(rep.DocumentsPresent, "document"),
+		plural(rep.Spans, "span"), plural(rep.SpansPresent, "span"))
+}
+
+// importFailure is the sentence for a failed import, which always says that nothing was imported.
+func importFailure(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "The import was cancelled; nothing was imported and the project is unchanged."
+	}
+	msg := annotations.Message(err)
+	if !strings.Contains(strings.ToLower(msg), "nothing was") {
+		msg += " Nothing was imported."
+	}
+	return msg
+}
+
+// exportDialog is one export from the GUI: its options and target file, the work with its progress,
+// and the result. Its widgets are fields so that tests can drive it.
+type exportDialog struct {
+	parent    fyne.Window
+	project   *annotations.Project
+	annotator string
+
+	format    *widget.Select     // exportFormats
+	whose     *widget.RadioGroup // mine (if there is an annotator), all
+	which     *widget.RadioGroup // all, done, in progress
+	excel     *widget.Check
+	path      *widget.Entry // the file to write
+	options   *dialog.FormDialog
+	suggested string // the file name last suggested; the options replace it until the user types another
+
+	replace *dialog.ConfirmDialog // asks before replacing an existing file
+
+	progress     *dialog.CustomDialog
+	bar          *widget.ProgressBar
+	status       *widget.Label
+	cancelButton *widget.Button
+	cancel       context.CancelFunc
+
+	result  *dialog.CustomDialog
+	message *widget.Label // the sentence that ends the export, or says why it did not start
+
+	hold     func() // as importDialog.hold
+	finished chan struct{}
+}
+
+const (
+	allAnnotators = "All annotators"
+	allDocuments  = "All documents"
+	doneDocuments = "Done"
+	inProgress    = "In progress"
+)
+
+func newExportDialog(parent fyne.Window, p *annotations.Project, annotator string) *exportDialog {
+	d := &exportDialog{parent: parent, project: p, annotator: annotator, finished: make(chan struct{})}
+	var labels []string
+	for _, c := range exportFormats {
+		labels = append(labels, c.label)
+	}
+	d.format = widget.NewSelect(labels, func(string) { d.optionsChanged() })
+	var whose []string
+	if annotator != "" {
+		whose = append(whose, d.mine())
+	}
+	d.whose = widget.NewRadioGroup(append(whose, allAnnotators), func(string) { d.optionsChanged() })
+	d.whose.Required = true
+	d.which = widget.NewRadioGroup([]string{allDocuments, doneDocuments, inProgress}, func(string) { d.optionsChanged() })
+	d.which.Required = true
+	d.excel = widget.NewCheck("For Excel (a byte-order mark first)", nil)
+	d.path = widget.NewEntry()
+	d.path.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("give a file name")
+		}
+		return nil
+	}
+	d.path.SetText(filepath.Dir(p.Path()) + string(filepath.Separator))
+
+	d.format.SetSelectedIndex(1) // JSONL, as the command line
+	d.whose.SetSelected(d.whose.Options[0])
+	d.which.SetSelected(allDocuments)
+	d.optionsChanged()
+	return d
+}
+
+func (d *exportDialog) mine() string { return "Only mine (" + d.annotator + ")" }
+
+func (d *exportDialog) showOptions() {
+	choose := widget.NewButton("Folder…", d.chooseFolder)
+	items := []*widget.FormItem{
+		{Text: "Format", Widget: d.format},
+		{Text: "Spans", Widget: d.whose},
+		{Text: "Documents", Widget: d.which, HintText: "done or in progress for the chosen annotators"},
+		{Text: "CSV", Widget: d.excel},
+		{Text: "Save as", Widget: container.NewBorder(nil, nil, nil, choose, d.path)},
+	}
+	d.options = dialog.NewForm("Export", "Export", "Cancel", items, func(ok bool) {
+		if ok {
+			d.submit()
+		}
+	}, d.parent)
+	d.options.Resize(fyne.NewSize(640, d.options.MinSize().Height))
+	d.options.Show()
+}
+
+// job is the export the options describe.
+func (d *exportDialog) job() exportJob {
+	j := exportJob{
+		Path:   strings.TrimSpace(d.path.Text),
+		Format: exportFormats[max(d.format.SelectedIndex(), 0)].name,
+	}
+	j.Excel = j.Format == formats.CSV && d.excel.Checked
+	if d.annotator != "" && d.whose.Selected == d.mine() {
+		j.Query.Annotators = []string{d.annotator}
+	}
+	switch d.which.Selected {
+	case doneDocuments:
+		j.Query.Status = annotations.StatusDone
+	case inProgress:
+		j.Query.Status = annotations.StatusInProgress
+	}
+	return j
+}
+
+// optionsChanged enables the Excel option for CSV only and suggests a file name for the options,
+// unless the user typed one of their own.
+func (d *exportDialog) optionsChanged() {
+	if d.excel == nil || d.path == nil {
+		return // still being built
+	}
+	j := d.job()
+	if j.Format == formats.CSV {
+		d.excel.Enable()
+	} else {
+		d.excel.Disable()
+	}
+	name := suggestName(d.project.Path(), j)
+	dir, current := filepath.Split(d.path.Text)
+	if current == "" || current == d.suggested {
+		d.path.SetText(dir + name)
+	}
+	d.suggested = name
+}
+
+// suggestName is the file name an export of project for j suggests: the project's name, whose spans
+// and which documents, and the format's extension.
+func suggestName(project string, j exportJob) string {
+	parts := []string{strings.TrimSuffix(filepath.Base(project), filepath.Ext(project))}
+	for _, a := range j.Query.Annotators {
+		parts = append(parts, a)
+	}
+	if j.Query.Status != "" {
+		parts = append(parts, strings.ReplaceAll(string(j.Query.Status), "_", "-"))
+	}
+	ext := map[string]string{formats.CSV: ".csv", formats.JSONL: ".jsonl", formats.Doccano: ".doccano.jsonl"}[j.Format]
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || unicode.IsControl(r) {
+			return '_'
+		}
+		return r
+	}, strings.Join(parts, "-"))
+	return name + ext
+}
+
+// chooseFolder lets the user pick the folder to export to, keeping the file name. Fyne's save
+// dialog is not used: it creates (and empties) the chosen file before returning it, which would
+// destroy an existing file before the export even starts, and the project itself if chosen.
+func (d *exportDialog) chooseFolder() {
+	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		dir, err := localPath(u)
+		if err != nil {
+			showProblem(d.parent, "Export", "use that folder", err)
+			return
+		}
+		d.path.SetText(filepath.Join(dir, filepath.Base(strings.TrimSpace(d.path.Text))))
+	}, d.parent)
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(strings.TrimSpace(d.path.Text)))); err == nil {
+		fd.SetLocation(l)
+	}
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
+}
+
+// submit checks the target file, asks before replacing one, and starts the export.
+func (d *exportDialog) submit() {
+	job := d.job()
+	path, err := exportTarget(job.Path, d.project.Path())
+	if err != nil {
+		d.message = widget.NewLabel(annotations.Message(err))
+		d.result = resultDialog(d.parent, "Export", d.message, nil)
+		d.result.SetOnClosed(d.options.Show) // let the user choose again
+		d.result.Show()
+		return
+	}
+	job.Path = path
+	if _, err := os.Stat(path); err == nil {
+		d.replace = dialog.NewConfirm("Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), func(ok bool) {
+			if ok {
+				d.start(job)
+			} else {
+				d.options.Show()
+			}
+		}, d.parent)
+		d.replace.SetConfirmText("Replace")
+		d.replace.Show()
+		return
+	}
+	d.start(job)
+}
+
+// start runs the export off the UI goroutine.
+func (d *exportDialog) start(job exportJob) {
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.bar = widget.NewProgressBar()
+	d.status = widget.NewLabel("Reading the project…")
+	d.progress, d.cancelButton = progressDialog(d.parent, "Exporting to "+filepath.Base(job.Path),
+		"Cancel stops the export and writes nothing.", d.bar, d.status, d.stop)
+	d.progress.Show()
+	go func() {
+		res, err := runExport(ctx, d.project, job, func(written, total int) {
+			if d.hold != nil {
+				d.hold()
+			}
+			fyne.Do(func() { d.showProgress(written, total) })
+		})
+		cancel()
+		if err != nil {
+			log.Printf("export to %s: %v", job.Path, err)
+		}
+		fyne.Do(func() { d.finish(res, err) })
+	}()
+}
+
+func (d *exportDialog) showProgress(written, total int) {
+	d.bar.SetValue(float64(thousandths(int64(written), int64(total))) / 1000)
+	if !d.cancelButton.Disabled() {
+		d.status.SetText(fmt.Sprintf("%d of %s written", written, plural(total, "document")))
+	}
+}
+
+func (d *exportDialog) stop() {
+	d.cancel()
+	d.cancelButton.Disable()
+	d.status.SetText("Cancelling…")
+}
+
+func (d *exportDialog) finish(res exportResult, err error) {
+	d.progress.Hide()
+	title, msg := "Export finished", ""
+	switch {
+	case err == nil:
+		msg = fmt.Sprintf("Exported %s, %s to %s.", plural(res.Documents, "document"), plural(res.Spans, "span"), res.Path)
+	case errors.Is(err, context.Canceled):
+		title, msg = "Export cancelled", "The export was cancelled; no file was written."
+	default:
+		title, msg = "Export failed", annotations.Message(err)
+	}
+	d.message = widget.NewLabel(msg)
+	d.result = resultDialog(d.parent, title, d.message, nil)
+	d.result.Show()
+	close(d.finished)
+}
+
+// progressDialog returns a dialog showing what runs, a hint, the bar and a status line, with a
+// Cancel button that calls stop.
+func progressDialog(parent fyne.Window, title, hint string, bar *widget.ProgressBar, status *widget.Label, stop func()) (*dialog.CustomDialog, *widget.Button) {
+	h := widget.NewLabel(hint)
+	h.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(bar, status, h), parent)
+	cancel := widget.NewButton("Cancel", stop)
+	d.SetButtons([]fyne.CanvasObject{cancel})
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	return d, cancel
+}
+
+// resultDialog shows message and, if details has text, details in a scrollable area.
+func resultDialog(parent fyne.Window, title string, message, details *widget.Label) *dialog.CustomDialog {
+	message.Wrapping = fyne.TextWrapWord
+	content := fyne.CanvasObject(message)
+	if details != nil && details.Text != "" {
+		details.Selectable = true // to copy the problems
+		details.Wrapping = fyne.TextWrapBreak
+		scroll := container.NewVScroll(details)
+		scroll.SetMinSize(fyne.NewSize(560, 220))
+		content = container.NewBorder(message, nil, nil, nil, scroll)
+	}
+	d := dialog.NewCustom(title, "OK", content, parent)
+	d.Resize(fyne.NewSize(600, d.MinSize().Height))
+	return d
+}
+
+// showProblem tells the user in one sentence that something could not be done; the error goes to
+// the log.
+func showProblem(parent fyne.Window, title, what string, err error) {
+	log.Printf("%s: %s: %v", strings.ToLower(title), what, err)
+	msg := annotations.Message(err)
+	var ue *annotations.Error
+	if !errors.As(err, &ue) {
+		msg = fmt.Sprintf("Could not %s.", what)
+	}
+	l := widget.NewLabel(msg)
+	resultDialog(parent, title, l, nil).Show()
+}
+
+// localPath returns the file path of u, which must be on this computer.
+func localPath(u fyne.URI) (string, error) {
+	if u.Scheme() != "file" {
+		return "", &annotations.Error{Message: fmt.Sprintf("%s is not a file on this computer; Tagdesk reads and writes local files only.", u)}
+	}
+	return filepath.FromSlash(u.Path()), nil
+}
+
+// startIn opens a file dialog in the project's folder.
+func startIn(fd *dialog.FileDialog, p *annotations.Project) {
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(p.Path()))); err == nil {
+		fd.SetLocation(l)
+	}
+}
+
+// displayName is how a progress title names what is imported.
+func displayName(paths []string) string {
+	if len(paths) == 1 {
+		return filepath.Base(paths[0])
+	}
+	return plural(len(paths), "file")
+}
