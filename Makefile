@@ -38,7 +38,7 @@ window-test: build
 # Benchmarks of import and export (100,000 spans), then the same work by the sqlite3 shell.
 bench: deps build
 	@.ci/deps bench
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/... ./app/
 	.ci/bench-sqlite $(BIN)
 
 # Each fuzz target for FUZZTIME (default 1m).

@@ -107,7 +107,10 @@ func (l *articleLayout) place(lanes func(line int) int) {
 		ln.lanes = max(minLanes, lanes(i))
 		ln.y = y
 		ln.h = l.textH + float32(ln.lanes)*l.laneH + l.lead
-		if ln.end > ln.first && l.seg.LineEnd(ln.end-1) {
+		switch {
+		case ln.end == ln.first+1 && l.seg.LineEnd(ln.first) && i > 0:
+			ln.h = l.paraGap / 2 // a blank line between paragraphs: the paragraph gap is there already
+		case ln.end > ln.first && l.seg.LineEnd(ln.end-1):
 			ln.h += l.paraGap
 		}
 		y += ln.h

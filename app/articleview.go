@@ -1009,7 +1009,8 @@ func (r *articleViewRenderer) text(s string, c color.Color, size float32, pos fy
 	o := r.texts[r.nt]
 	r.nt++
 	o.Text, o.Color, o.TextSize = s, c, size
-	o.Move(pos)
+	// whole pixels: a text drawn between pixels is blurred by the texture filter and looks grey
+	o.Move(fyne.NewPos(float32(math.Round(float64(pos.X))), float32(math.Round(float64(pos.Y)))))
 	o.Resize(fyne.NewSize(0, 0))
 	r.objects = append(r.objects, o)
 }

@@ -48,7 +48,8 @@ func (f *FindBar) SetText(s string) {
 func (f *FindBar) Open() {
 	f.from = f.view.Selection().Start
 	f.Show()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(f.entry); c != nil {
+	// the view's canvas: the entry has no canvas of its own until it has been drawn once
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.view); c != nil {
 		c.Focus(f.entry)
 	}
 	f.entry.TypedShortcut(&fyne.ShortcutSelectAll{})

@@ -284,7 +284,6 @@ func (n *Navigator) newRow() fyne.CanvasObject {
 	state.Importance = widget.LowImportance
 	line := widget.NewLabel("first line")
 	line.Truncation = fyne.TextTruncateEllipsis
-	line.Importance = widget.LowImportance
 	line.SizeName = theme.SizeNameCaptionText
 	return container.NewVBox(container.NewBorder(nil, nil, nil, state, name), line)
 }

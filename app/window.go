@@ -39,16 +39,17 @@ type Window struct {
 	history   *annotations.History
 	ctx       context.Context
 
-	view     *ArticleView
-	find     *FindBar
-	nav      *Navigator
-	panel    *LabelPanel
-	status   *widget.Label
-	saved    *widget.Label
-	who      *widget.Button
-	undoBtn  *widget.Button
-	redoBtn  *widget.Button
-	palette  *Palette
+	view    *ArticleView
+	find    *FindBar
+	nav     *Navigator
+	panel   *LabelPanel
+	status  *widget.Label
+	saved   *widget.Label
+	who     *widget.Button
+	undoBtn *widget.Button
+	redoBtn *widget.Button
+	palette *Palette
+	centre  *fyne.Container // the find bar over the article view
 
 	labels []annotations.Label
 	doc    annotations.Document // the open document (ID 0: none)
@@ -104,7 +105,7 @@ func (w *Window) build() {
 	w.view.OnTypedKey = w.typedKey
 	w.view.OnSpanResized = w.resize
 	w.find = NewFindBar(w.view)
-	w.find.OnClosed = w.focusView
+	w.find.OnClosed = func() { w.centre.Refresh(); w.focusView() }
 
 	w.nav = NewNavigator()
 	w.nav.OnSelected = w.open
@@ -117,7 +118,6 @@ func (w *Window) build() {
 	w.status = widget.NewLabel("")
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.saved = widget.NewLabel("")
-	w.saved.Importance = widget.LowImportance
 
 	w.who = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { w.askAnnotator(false) })
 	w.undoBtn = widget.NewButtonWithIcon("Undo", theme.ContentUndoIcon(), w.undo)
@@ -132,8 +132,8 @@ func (w *Window) build() {
 		w.undoBtn, w.redoBtn,
 		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), func() { showShortcuts(w.Window) }),
 	)
-	centre := container.NewBorder(w.find, nil, nil, nil, w.view)
-	right := container.NewHSplit(centre, w.panel)
+	w.centre = container.NewBorder(w.find, nil, nil, nil, w.view)
+	right := container.NewHSplit(w.centre, w.panel)
 	right.Offset = 0.74
 	split := container.NewHSplit(w.nav, right)
 	split.Offset = 0.2
@@ -151,7 +151,7 @@ func (w *Window) registerShortcuts() {
 	c.AddShortcut(&fyne.ShortcutUndo{}, func(fyne.Shortcut) { w.undo() })
 	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { w.redo() })
 	add(fyne.KeyZ, ctrl|shift, w.redo)
-	add(fyne.KeyF, ctrl, w.find.Open)
+	add(fyne.KeyF, ctrl, w.openFind)
 	add(fyne.KeyG, ctrl, func() {
 		if !w.find.FindNext() {
 			w.say("No match: search with Ctrl+F first.")
@@ -558,7 +558,7 @@ func (w *Window) zoom(by float32) {
 func (w *Window) paletteItems() []paletteItem {
 	items := []paletteItem{
 		{"Mark done and open the next document", "Ctrl+Enter", w.doneAndNext},
-		{"Find in the article", "Ctrl+F", w.find.Open},
+		{"Find in the article", "Ctrl+F", w.openFind},
 		{"Undo", "Ctrl+Z", w.undo},
 		{"Redo", "Ctrl+Shift+Z", w.redo},
 		{"Import documents…", "", w.importFiles},
@@ -604,6 +604,11 @@ func (w *Window) editLabels() {
 
 func (w *Window) focusView() { w.Canvas().Focus(w.view) }
 
+func (w *Window) openFind() {
+	w.find.Open()
+	w.centre.Refresh()
+}
+
 // selectionChanged shows the selection and the document's state in the status line.
 func (w *Window) selectionChanged() {
 	if w.doc.ID == 0 {
@@ -643,20 +648,25 @@ func (w *Window) updateUndo() {
 	}
 }
 
-func (w *Window) saving() { w.saved.SetText("saving…") }
+func (w *Window) saving() { w.tell("saving…", widget.LowImportance) }
 
 // done reports a committed edit: only now does the status line say "saved".
 func (w *Window) done(msg string) {
-	w.saved.SetText(msg + "  ✓ saved")
+	w.tell(msg+"  ✓ saved", widget.SuccessImportance)
 	w.updateUndo()
 }
 
-func (w *Window) say(msg string) { w.saved.SetText(msg) }
+func (w *Window) say(msg string) { w.tell(msg, widget.MediumImportance) }
 
 // fail shows one plain sentence; the details go to the log.
 func (w *Window) fail(what string, err error) {
 	log.Printf("%s: %v", what, err)
-	w.saved.SetText(what + ": " + annotations.Message(err))
+	w.tell(what+": "+annotations.Message(err), widget.DangerImportance)
+}
+
+func (w *Window) tell(msg string, imp widget.Importance) {
+	w.saved.Importance = imp
+	w.saved.SetText(msg)
 }
 
 // excerpt cuts s to n characters on one line.
@@ -674,4 +684,12 @@ func upperFirst(s string) string {
 	}
 	r := []rune(s)
 	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+// plural returns "1 span", "2 spans".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
