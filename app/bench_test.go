@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -151,4 +153,66 @@ func BenchmarkLabelAction(b *testing.B) {
 	if got, _ := p.Spans(ctx, d.ID, "bench"); len(got) != len(w.view.Spans()) {
 		b.Fatalf("the store has %d spans, the view %d", len(got), len(w.view.Spans()))
 	}
+}
+
+// manyDocs reads n short documents with varied names.
+type manyDocs struct{ i, n int }
+
+func (m *manyDocs) Next() (*annotations.Record, error) {
+	if m.i == m.n {
+		return nil, io.EOF
+	}
+	m.i++
+	places := []string{"Valmont", "Kresny", "Port-Sarel", "Dravsk", "Lisseau", "Харків"}
+	return &annotations.Record{
+		Name: fmt.Sprintf("dépêche %06d %s", m.i, places[m.i%len(places)]),
+		Text: fmt.Sprintf("Dépêche %d : l’armée annonce environ %d pertes près de %s.", m.i, m.i%1000, places[m.i%len(places)]),
+	}, nil
+}
+
+// BenchmarkNavigator100k loads a project of 100,000 documents into the navigator (first page, then
+// all of it) and filters it by a search of a few letters.
+func BenchmarkNavigator100k(b *testing.B) {
+	test.NewTempApp(b)
+	ctx := context.Background()
+	p, err := annotations.Open(ctx, b.TempDir()+"/many.tagdesk", annotations.OpenOptions{Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	if _, err := p.Import(ctx, &manyDocs{n: 100000}, annotations.ImportOptions{Annotator: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	n := NewNavigator()
+	w := test.NewTempWindow(b, n)
+	w.Resize(fyne.NewSize(300, 800))
+	b.Run("first-page", func(b *testing.B) {
+		for b.Loop() {
+			shown := make(chan struct{})
+			n.Load(ctx, p, "bench", func(error) { close(shown) })
+			<-shown
+			b.StopTimer()
+			n.Wait()
+			b.StartTimer()
+		}
+	})
+	if got := len(n.Entries()); got != 100000 {
+		b.Fatalf("the navigator lists %d documents, want 100000", got)
+	}
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			n.Load(ctx, p, "bench", nil)
+			n.Wait()
+		}
+	})
+	b.Run("filter", func(b *testing.B) {
+		for b.Loop() {
+			n.search.SetText("")
+			n.search.SetText("kres 42")
+			n.Wait()
+		}
+		if got := len(n.Entries()); got == 0 || got == 100000 {
+			b.Fatalf("the search kept %d documents", got)
+		}
+	})
 }

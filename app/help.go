@@ -53,8 +53,8 @@ var Shortcuts = []shortcutGroup{
 	}},
 }
 
-// showShortcuts opens the shortcuts sheet.
-func showShortcuts(w fyne.Window) {
+// showShortcuts opens the shortcuts sheet and returns it.
+func showShortcuts(w fyne.Window) dialog.Dialog {
 	box := container.NewVBox()
 	for _, g := range Shortcuts {
 		box.Add(widget.NewLabelWithStyle(g.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -73,6 +73,7 @@ func showShortcuts(w fyne.Window) {
 	d := dialog.NewCustom("Keyboard and mouse", "Close", scroll, w)
 	d.Resize(fyne.NewSize(min(900, w.Canvas().Size().Width-40), min(640, w.Canvas().Size().Height-40)))
 	d.Show()
+	return d
 }
 
 // sheetLayout puts pairs of objects in two columns: keys (as wide as the widest) and their action.

@@ -130,7 +130,7 @@ func (w *Window) build() {
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
 		w.undoBtn, w.redoBtn,
-		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), func() { showShortcuts(w.Window) }),
+		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), func() { w.showHelp() }),
 	)
 	w.centre = container.NewBorder(w.find, nil, nil, nil, w.view)
 	right := container.NewHSplit(w.centre, w.panel)
@@ -240,11 +240,7 @@ func (w *Window) load() {
 				if err != nil {
 					w.fail("The document list could not be read", err)
 				}
-				id := last
-				if _, ok := w.nav.Entry(id); !ok && id != 0 {
-					id = 0 // not in the first page: open it anyway
-					id = last
-				}
+				id := last // opened even when it is not in the first page of the list
 				if id == 0 {
 					if es := w.nav.Entries(); len(es) > 0 {
 						id = es[0].ID
@@ -375,7 +371,7 @@ func (w *Window) typedKey(ev *fyne.KeyEvent) bool {
 	case fyne.KeyPageUp:
 		w.step(-1)
 	case fyne.KeyF1:
-		showShortcuts(w.Window)
+		w.showHelp()
 	default:
 		return false
 	}
@@ -565,7 +561,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
 		{"Change annotator…", "", func() { w.askAnnotator(false) }},
-		{"Keyboard shortcuts", "F1", func() { showShortcuts(w.Window) }},
+		{"Keyboard shortcuts", "F1", func() { w.showHelp() }},
 		{"Larger text", "Ctrl+=", func() { w.zoom(2) }},
 		{"Smaller text", "Ctrl+-", func() { w.zoom(-2) }},
 		{"Find a document in the list", "", w.nav.FocusSearch},
@@ -583,12 +579,17 @@ func (w *Window) openPalette() {
 }
 
 func (w *Window) importFiles() {
+	w.Canvas().Unfocus() // keys typed in a dialog must not label the text behind it
 	ShowImport(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
 }
 
-func (w *Window) exportFiles() { ShowExport(w.Window, w.project, w.annotator) }
+func (w *Window) exportFiles() {
+	w.Canvas().Unfocus()
+	ShowExport(w.Window, w.project, w.annotator)
+}
 
 func (w *Window) editLabels() {
+	w.Canvas().Unfocus()
 	ShowLabelEditor(w.Window, w.project, func() {
 		labels, err := w.project.Labels(w.ctx)
 		if err != nil {
@@ -603,6 +604,19 @@ func (w *Window) editLabels() {
 }
 
 func (w *Window) focusView() { w.Canvas().Focus(w.view) }
+
+// showHelp opens the shortcuts sheet, taking the keyboard from the article view so that keys typed
+// while it is open label nothing; Escape closes it.
+func (w *Window) showHelp() {
+	w.Canvas().Unfocus()
+	d := showShortcuts(w.Window)
+	d.SetOnClosed(w.focusView)
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			d.Hide()
+		}
+	})
+}
 
 func (w *Window) openFind() {
 	w.find.Open()
