@@ -280,9 +280,9 @@ func (v *ArticleView) MoveEdge(end bool, dir int, exact bool) {
 	}
 	start, stop := s.Start, s.End
 	if end {
-		stop = v.step(stop, dir, exact)
+		stop = v.edgeStep(stop, dir, true, exact)
 	} else {
-		start = v.step(start, dir, exact)
+		start = v.edgeStep(start, dir, false, exact)
 	}
 	if start >= stop || (start == s.Start && stop == s.End) {
 		return
@@ -630,6 +630,8 @@ func (v *ArticleView) dragEdgeTo(off int, exact bool) {
 			} else {
 				off = r.Start
 			}
+		} else {
+			off = v.wordEdge(off, v.press.edge == 1)
 		}
 	}
 	r := text.Range{Start: s.Start, End: s.End}
@@ -667,6 +669,48 @@ func (v *ArticleView) step(off, dir int, exact bool) int {
 		return v.seg.NextWordEnd(off)
 	default:
 		return v.seg.PrevWordStart(off)
+	}
+}
+
+// wordEdge moves off, which is between words (in white space or at a word's start), to the end of the
+// word before it (end) or to the start of the word after it, so that a span edge dropped between two
+// words takes no white space.
+func (v *ArticleView) wordEdge(off int, end bool) int {
+	words := v.seg.Words()
+	if end {
+		i := sort.Search(len(words), func(i int) bool { return words[i].End > off })
+		if i == 0 {
+			return off
+		}
+		return words[i-1].End
+	}
+	i := sort.Search(len(words), func(i int) bool { return words[i].Start >= off })
+	if i == len(words) {
+		return off
+	}
+	return words[i].Start
+}
+
+// edgeStep moves a span's edge off by one cluster, or by one word: an end edge goes to the end of the
+// next or previous word, a start edge to the start of one, so that a span never gains the space
+// between two words.
+func (v *ArticleView) edgeStep(off, dir int, end, exact bool) int {
+	words := v.seg.Words()
+	switch {
+	case exact || end == (dir > 0):
+		return v.step(off, dir, exact)
+	case end: // back to the end of the previous word
+		i := sort.Search(len(words), func(i int) bool { return words[i].End >= off })
+		if i == 0 {
+			return 0
+		}
+		return words[i-1].End
+	default: // on to the start of the next word
+		i := sort.Search(len(words), func(i int) bool { return words[i].Start > off })
+		if i == len(words) {
+			return len(v.runes)
+		}
+		return words[i].Start
 	}
 }
 

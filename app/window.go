@@ -495,10 +495,9 @@ func (w *Window) undoRedo(fn func(context.Context) (annotations.Change, error), 
 		w.updateUndo()
 		return
 	}
-	w.done(upperFirst(ch.Description) + ".")
+	w.done(upperFirst(ch.Description) + ".") // updates the undo and redo buttons too
 	if ch.DocumentID != w.doc.ID {
 		w.open(ch.DocumentID)
-		w.updateUndo()
 		return
 	}
 	w.reloadSpans(ch.SpanID)

@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
 	_ "github.com/tagdesk/tagdesk/internal/locale" // quiet Fyne's locale warning under C.UTF-8
@@ -28,80 +26,82 @@ func openProject(t *testing.T) *annotations.Project {
 func waitLoaded(t *testing.T, w *Window) {
 	t.Helper()
 	select {
-	case <-w.loaded:
+	case <-w.Loaded():
 	case <-time.After(10 * time.Second):
 		t.Fatal("the window did not load")
 	}
 }
 
-func TestWindowShowsProject(t *testing.T) {
-	a := test.NewTempApp(t)
-	p := openProject(t)
-	ctx := context.Background()
-	d, _, err := p.AddDocument(ctx, annotations.NewDocument{Name: "front-est.txt", Text: "« Nous tenons Bakhmout », dit l’état-major.\nSuite."})
+// addDocs adds documents to p, in order.
+func addDocs(t *testing.T, p *annotations.Project, docs ...annotations.NewDocument) []annotations.Document {
+	t.Helper()
+	out := make([]annotations.Document, len(docs))
+	for i, nd := range docs {
+		d, added, err := p.AddDocument(context.Background(), nd)
+		if err != nil || !added {
+			t.Fatalf("add %s: added %v, %v", nd.Name, added, err)
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// addSpan adds a span of the first sub in document d's text straight to the store.
+func addSpan(t *testing.T, p *annotations.Project, d annotations.Document, annotator, label, sub string) annotations.Span {
+	t.Helper()
+	s, err := p.Text(context.Background(), d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := p.AddSpan(ctx, annotations.NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 30, End: 42}); err != nil {
+	r := rangeOf(t, s, sub)
+	sp, _, err := p.AddSpan(context.Background(), annotations.NewSpan{DocumentID: d.ID, Annotator: annotator, Label: label, Start: r.Start, End: r.End})
+	if err != nil {
 		t.Fatal(err)
 	}
-
-	w := NewWindow(a, p, "alice")
-	defer w.Close()
-	waitLoaded(t, w)
-
-	if !strings.HasPrefix(w.Title(), "Tagdesk — gui.tagdesk") {
-		t.Errorf("title %q", w.Title())
-	}
-	if got := w.summary.Text; got != "1 document · 1 span" {
-		t.Errorf("summary %q", got)
-	}
-	if len(w.entries) != 1 || w.entries[0].Status != annotations.StatusInProgress || w.entries[0].Spans != 1 {
-		t.Errorf("entries %+v", w.entries)
-	}
-	row := w.docs.CreateItem()
-	w.docs.UpdateItem(0, row)
-	texts := labelTexts(row)
-	if len(texts) != 2 || texts[0] != "front-est.txt  ·  50 characters" || texts[1] != "« Nous tenons Bakhmout », dit l’état-major." {
-		t.Errorf("document row %q", texts)
-	}
-	var labels []string
-	for _, o := range w.labels.Objects {
-		labels = append(labels, labelTexts(o)[0])
-	}
-	want := []string{"actor  [a]  ·  1 span", "figure  [f]  ·  0 spans", "weapon  [w]  ·  0 spans", "claim  [c]  ·  0 spans"}
-	if strings.Join(labels, "|") != strings.Join(want, "|") {
-		t.Errorf("labels %q, want %q", labels, want)
-	}
-	if got := w.people.Text; got != "alice: 1 span; 0 done, 1 in progress, 0 new\n" {
-		t.Errorf("annotators %q", got)
-	}
+	return sp
 }
 
-func TestWindowEmptyProject(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := NewWindow(a, openProject(t), "")
-	defer w.Close()
+// openWindow opens the workspace of p on app a for annotator and waits until it shows its first
+// document and has finished loading.
+func openWindow(t *testing.T, a fyne.App, p *annotations.Project, annotator string) *Window {
+	t.Helper()
+	w := NewWindow(a, p, annotator)
+	t.Cleanup(func() { w.Wait(); w.Close() })
 	waitLoaded(t, w)
-	if w.summary.Text != "0 documents · 0 spans" || w.people.Text != "No one has annotated yet." {
-		t.Errorf("summary %q, people %q", w.summary.Text, w.people.Text)
-	}
+	w.Wait()
+	return w
 }
 
-// labelTexts returns the texts of the labels under o, in order.
-func labelTexts(o fyne.CanvasObject) []string {
-	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Label:
-			out = append(out, x.Text)
-		case *fyne.Container:
-			for _, c := range x.Objects {
-				walk(c)
-			}
-		}
+// storeSpans returns the annotator's spans of document id as the store has them.
+func storeSpans(t *testing.T, p *annotations.Project, id int64, annotator string) []annotations.Span {
+	t.Helper()
+	spans, err := p.Spans(context.Background(), id, annotator)
+	if err != nil {
+		t.Fatal(err)
 	}
-	walk(o)
+	return spans
+}
+
+// storeStatus returns the annotator's status of document id as the store has it.
+func storeStatus(t *testing.T, p *annotations.Project, id int64, annotator string) annotations.Status {
+	t.Helper()
+	s, err := p.Status(context.Background(), id, annotator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// describe writes spans as `label "text"` over the text of view v, in order.
+func describe(v *ArticleView, spans []annotations.Span) []string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = fmt.Sprintf("%s %q", s.Label, v.Text(s.Start, s.End))
+	}
 	return out
+}
+
+// typeShortcut types s on w's canvas, as the driver does with a key combination no focused widget takes.
+func typeShortcut(w *Window, s fyne.Shortcut) {
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(s)
 }
