@@ -236,6 +236,10 @@ func (v *ArticleView) MoveCaret(dir int, exact, extend bool) {
 		} else {
 			c = sel.Start
 		}
+	} else if extend && v.caret != v.anchor {
+		// the caret is a selection edge: keep it on a word edge on its side, so that a selection
+		// shrunk by words never ends in white space
+		c = v.edgeStep(c, dir, v.caret > v.anchor, exact)
 	} else {
 		c = v.step(c, dir, exact)
 	}

@@ -378,7 +378,7 @@ func TestArticleViewKeys(t *testing.T) {
 		{fyne.KeyLeft, nil, offsetOf(t, "tenons", 0), ""},
 		{fyne.KeyRight, []fyne.KeyName{shift}, offsetOf(t, "tenons", 6), "tenons"},
 		{fyne.KeyRight, []fyne.KeyName{shift}, offsetOf(t, "Bakhmout", 8), "tenons Bakhmout"},
-		{fyne.KeyLeft, []fyne.KeyName{shift}, offsetOf(t, "Bakhmout", 0), "tenons "},
+		{fyne.KeyLeft, []fyne.KeyName{shift}, offsetOf(t, "tenons", 6), "tenons"}, // shrinks to a word end: no trailing space
 		{fyne.KeyRight, []fyne.KeyName{shift}, offsetOf(t, "Bakhmout", 8), "tenons Bakhmout"},
 		{fyne.KeyRight, nil, offsetOf(t, "Bakhmout", 8), ""}, // collapses to the selection's end
 		{fyne.KeyLeft, nil, offsetOf(t, "Bakhmout", 0), ""},

@@ -241,6 +241,9 @@ func (w *Window) load() {
 					w.fail("The document list could not be read", err)
 				}
 				id := last // opened even when it is not in the first page of the list
+				if w.doc.ID != 0 {
+					id = w.doc.ID // a reload (after an import, say) stays where it was
+				}
 				if id == 0 {
 					if es := w.nav.Entries(); len(es) > 0 {
 						id = es[0].ID
