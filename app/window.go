@@ -126,7 +126,7 @@ func (w *Window) build() {
 	bar := container.NewHBox(
 		widget.NewIcon(theme.DocumentIcon()), project, w.who,
 		layout.NewSpacer(),
-		widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), w.importFiles),
+		w.importButton(),
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
 		w.undoBtn, w.redoBtn,
@@ -560,6 +560,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Undo", "Ctrl+Z", w.undo},
 		{"Redo", "Ctrl+Shift+Z", w.redo},
 		{"Import documents…", "", w.importFiles},
+		{"Import a folder of .txt files…", "", w.importFolder},
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
 		{"Change annotator…", "", func() { w.askAnnotator(false) }},
@@ -583,6 +584,22 @@ func (w *Window) openPalette() {
 func (w *Window) importFiles() {
 	w.Canvas().Unfocus() // keys typed in a dialog must not label the text behind it
 	ShowImport(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
+}
+
+func (w *Window) importFolder() {
+	w.Canvas().Unfocus()
+	ShowImportFolder(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
+}
+
+// importButton offers to import files or a whole folder.
+func (w *Window) importButton() *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), func() {
+		menu := fyne.NewMenu("", fyne.NewMenuItem("Files…", w.importFiles), fyne.NewMenuItem("A folder of .txt files…", w.importFolder))
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).AddXY(0, b.Size().Height)
+		widget.ShowPopUpMenuAtPosition(menu, w.Canvas(), pos)
+	})
+	return b
 }
 
 func (w *Window) exportFiles() {
