@@ -10,7 +10,7 @@ FUZZTIME ?= 1m
 
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps test-deps vet unit window-test bench fuzz clean
+.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz clean
 
 run: deps build
 	$(BIN) $(ARGS)
@@ -26,6 +26,9 @@ deps:
 test-deps:
 	@.ci/deps test
 
+bench-deps:
+	@.ci/deps bench
+
 vet:
 	$(GO) vet -tags $(TAGS) ./...
 
@@ -36,8 +39,7 @@ window-test: build
 	.ci/window-test $(BIN)
 
 # Benchmarks of import and export (100,000 spans), then the same work by the sqlite3 shell.
-bench: deps build
-	@.ci/deps bench
+bench: bench-deps build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/... ./app/
 	.ci/bench-sqlite $(BIN)
 

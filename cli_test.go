@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,14 +26,18 @@ func newCLI(t *testing.T) *cli {
 
 func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
 	c.t.Helper()
+	var out, errb bytes.Buffer
+	code = run(c.newEnv(stdin, &out, &errb), args)
+	return code, out.String(), errb.String()
+}
+
+// newEnv returns the env tagdesk runs in, with c's environment variables.
+func (c *cli) newEnv(stdin string, stdout, stderr io.Writer) *env {
 	for k, v := range c.env {
 		c.t.Setenv(k, v) // os.UserConfigDir reads the real environment
 	}
-	var out, errb bytes.Buffer
-	e := &env{ctx: context.Background(), stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+	return &env{ctx: context.Background(), stdin: strings.NewReader(stdin), stdout: stdout, stderr: stderr,
 		getenv: func(k string) string { return c.env[k] }}
-	code = run(e, args)
-	return code, out.String(), errb.String()
 }
 
 func writeFile(t *testing.T, path, content string) string {
@@ -308,7 +313,9 @@ func TestCLIFailedImportLeavesNoProject(t *testing.T) {
 		if name == "dry run" && (code != 0 || !strings.HasPrefix(out, "Checked (dry run, nothing changed) 1 record: 1 document added")) {
 			t.Errorf("%s: %d %q %q", name, code, out, errs)
 		}
-		if matches, _ := filepath.Glob(args[len(args)-2] + "*"); len(matches) > 0 {
+		project := args[len(args)-2]
+		// the project, its journals, and the hidden temporary project it was built in
+		if matches, _ := filepath.Glob(filepath.Join(dir, "*"+filepath.Base(project)+"*")); len(matches) > 0 {
 			t.Errorf("%s left %v behind", name, matches)
 		}
 	}

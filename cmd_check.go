@@ -40,7 +40,7 @@ something is wrong.`,
 				}
 				if !r.OK() {
 					return &annotations.Error{Message: fmt.Sprintf(
-						"%s found in %s; keep a copy of the file before changing anything.", plural(len(r.Problems), "problem"), p.Path())}
+						"%s found in %s; keep a copy of the file before changing anything.", annotations.Plural(len(r.Problems), "problem"), p.Path())}
 				}
 				return nil
 			})

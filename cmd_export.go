@@ -101,34 +101,8 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 		defer f.Close()
 		return write(f)
 	}
-	path = followLink(path) // replace the file a link points to, not the link
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, errors.Unwrap(err)), Err: err}
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, err), Err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, err), Err: err}
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, errors.Unwrap(err)), Err: err}
-	}
-	return nil
+	// replace the file a link points to, not the link
+	return formats.WriteFile(e.ctx, followLink(path), write)
 }
 
 // sameFile reports whether a and b name the same existing file.

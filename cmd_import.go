@@ -65,36 +65,17 @@ reason and nothing is imported.`,
 			if *asJSON {
 				return printJSON(e, rep)
 			}
-			printImportReport(e, rep, *dryRun)
+			printImportReport(e, rep)
 			return nil
 		}
 	},
 }
 
-func printImportReport(e *env, rep annotations.ImportReport, dryRun bool) {
-	verb := "Imported"
-	if dryRun {
-		verb = "Checked (dry run, nothing changed)"
+func printImportReport(e *env, rep annotations.ImportReport) {
+	fmt.Fprintln(e.stdout, rep.Summary())
+	for _, line := range rep.Details() {
+		fmt.Fprintln(e.stdout, line)
 	}
-	fmt.Fprintf(e.stdout, "%s %s: %s added, %s already present; %s added, %s already present.\n", verb,
-		plural(rep.Records, "record"), plural(rep.Documents, "document"), plural(rep.DocumentsPresent, "document"),
-		plural(rep.Spans, "span"), plural(rep.SpansPresent, "span"))
-	if len(rep.LabelsAdded) > 0 {
-		fmt.Fprintf(e.stdout, "New labels: %s\n", strings.Join(rep.LabelsAdded, ", "))
-	}
-	if len(rep.AnnotatorsAdded) > 0 {
-		fmt.Fprintf(e.stdout, "New annotators: %s\n", strings.Join(rep.AnnotatorsAdded, ", "))
-	}
-	for _, n := range rep.Notices {
-		fmt.Fprintf(e.stdout, "Note: %s\n", n)
-	}
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func printJSON(e *env, v any) error {

@@ -34,8 +34,8 @@ documents each annotator has not started, has in progress and has done.`,
 }
 
 func printStats(e *env, path string, st annotations.Stats) {
-	fmt.Fprintf(e.stdout, "%s\n%s, %s, %s\n\n", path, plural(st.Documents, "document"),
-		plural(st.Spans, "span"), plural(len(st.Annotators), "annotator"))
+	fmt.Fprintf(e.stdout, "%s\n%s, %s, %s\n\n", path, annotations.Plural(st.Documents, "document"),
+		annotations.Plural(st.Spans, "span"), annotations.Plural(len(st.Annotators), "annotator"))
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := []string{"label", "all"}
 	for _, a := range st.Annotators {

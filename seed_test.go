@@ -15,12 +15,8 @@ import (
 // its documents and what was printed on standard error. The project is closed again.
 func (c *cli) openGUI(flag string) (docs []annotations.DocumentEntry, stderr string) {
 	c.t.Helper()
-	for k, v := range c.env {
-		c.t.Setenv(k, v)
-	}
 	var errb bytes.Buffer
-	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &errb, stderr: &errb,
-		getenv: func(k string) string { return c.env[k] }}
+	e := c.newEnv("", &errb, &errb)
 	p, err := openGUIProject(e, flag)
 	if err != nil {
 		c.t.Fatalf("openGUIProject(%q): %v", flag, err)

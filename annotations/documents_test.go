@@ -312,26 +312,13 @@ func TestLastDocument(t *testing.T) {
 // in statuses, however many spans the annotator has: only the two rows found are sorted.
 func TestLastDocumentUsesIndexes(t *testing.T) {
 	p := mustOpen(t)
-	rows, err := p.ro.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+lastDocumentQuery, "alice")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
+	for _, s := range queryPlan(t, p, lastDocumentQuery, "alice") {
+		plan = append(plan, s.detail)
+		if strings.HasPrefix(s.detail, "SCAN spans") || strings.HasPrefix(s.detail, "SCAN statuses") ||
+			(strings.Contains(s.detail, "TEMP B-TREE") && s.parent != 0) {
+			t.Errorf("plan step %q (parent %d) reads or sorts more than one row", s.detail, s.parent)
 		}
-		plan = append(plan, detail)
-		if strings.HasPrefix(detail, "SCAN spans") || strings.HasPrefix(detail, "SCAN statuses") ||
-			(strings.Contains(detail, "TEMP B-TREE") && parent != 0) {
-			t.Errorf("plan step %q (parent %d) reads or sorts more than one row", detail, parent)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	for _, want := range []string{
 		"SEARCH spans USING COVERING INDEX spans_annotator_updated (annotator_id=?)",

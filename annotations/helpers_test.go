@@ -2,6 +2,7 @@ package annotations
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,6 +24,29 @@ func mustOpenAt(tb testing.TB, path string) *Project {
 	}
 	tb.Cleanup(func() { p.Close() })
 	return p
+}
+
+// planStep is one row of SQLite's EXPLAIN QUERY PLAN.
+type planStep struct {
+	parent int
+	detail string
+}
+
+// queryPlan returns the steps of SQLite's plan for query with args.
+func queryPlan(tb testing.TB, p *Project, query string, args ...any) []planStep {
+	tb.Helper()
+	var plan []planStep
+	err := eachRow(context.Background(), p.ro, "EXPLAIN QUERY PLAN "+query, func(r *sql.Rows) error {
+		var id, notUsed int
+		var s planStep
+		err := r.Scan(&id, &s.parent, &notUsed, &s.detail)
+		plan = append(plan, s)
+		return err
+	}, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return plan
 }
 
 // fixedClock makes the project's times predictable: each call is one second after the last.

@@ -199,10 +199,7 @@ func (h *History) ref(id int64) *spanRef {
 // bind records that the span of r exists under id. A reference that held id before lost its span
 // elsewhere: SQLite gives a deleted span's ID to the next one added.
 func (h *History) bind(r *spanRef, id int64) {
-	if old := h.live[id]; old != nil && old != r {
-		old.exists = false
-	}
-	r.id, r.exists = id, true
+	r.id = id
 	h.live[id] = r
 }
 
@@ -211,8 +208,10 @@ func (h *History) unbind(r *spanRef) {
 	if h.live[r.id] == r {
 		delete(h.live, r.id)
 	}
-	r.exists = false
 }
+
+// exists reports whether the span of r exists under r.id, as far as this session knows.
+func (h *History) exists(r *spanRef) bool { return h.live[r.id] == r }
 
 func topName(stack []edit) string {
 	if len(stack) == 0 {
@@ -240,8 +239,7 @@ func conflict(format string, args ...any) *conflictError {
 
 // spanRef is one span as the history knows it, whatever its ID.
 type spanRef struct {
-	id     int64
-	exists bool // the span exists under id, as far as this session knows
+	id int64 // the span's ID when it exists (see History.exists), or its last one
 }
 
 // spanEdit takes a span from before to after; nil before is an addition, nil after a deletion.
@@ -269,14 +267,11 @@ func (e *spanEdit) apply(ctx context.Context, h *History, forward bool) (Change,
 	case to == nil:
 		return e.delete(ctx, h, *from, !forward && e.started)
 	}
-	if !e.ref.exists {
+	if !h.exists(e.ref) {
 		return Change{}, conflict("the span was deleted elsewhere")
 	}
 	_, s, err := h.p.editSpan(ctx, e.ref.id, restore(*from, *to))
-	var c *conflictError
 	switch {
-	case errors.As(err, &c):
-		return Change{}, err
 	case errors.Is(err, ErrSpanExists):
 		return Change{}, conflict("an identical span already exists")
 	case errors.Is(err, ErrNotFound):
@@ -290,7 +285,7 @@ func (e *spanEdit) apply(ctx context.Context, h *History, forward bool) (Change,
 // add adds the span back under a new ID. started reports whether it moved the document from new to in
 // progress.
 func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, started bool, err error) {
-	if e.ref.exists {
+	if h.exists(e.ref) {
 		return Change{}, false, conflict("the span exists already")
 	}
 	var added bool
@@ -319,7 +314,7 @@ func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, start
 // delete deletes the span if it is still as want, and when restart is set moves the document back to
 // new for its annotator if the addition being undone had moved it to in progress.
 func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bool) (Change, error) {
-	if !e.ref.exists {
+	if !h.exists(e.ref) {
 		return Change{}, conflict("the span was deleted elsewhere")
 	}
 	err := h.p.write(ctx, func(tx *sql.Tx) error {
@@ -336,10 +331,7 @@ func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bo
 			AND annotator_id = (SELECT id FROM annotators WHERE name = ?)`, s.DocumentID, s.Annotator)
 		return err
 	})
-	var c *conflictError
 	switch {
-	case errors.As(err, &c):
-		return Change{}, err
 	case errors.Is(err, ErrNotFound):
 		return Change{}, conflict("the span was deleted elsewhere")
 	case err != nil:
@@ -393,10 +385,7 @@ func (e *statusEdit) apply(ctx context.Context, h *History, forward bool) (Chang
 		}
 		return nil
 	})
-	var c *conflictError
 	switch {
-	case errors.As(err, &c):
-		return Change{}, err
 	case errors.Is(err, ErrNotFound):
 		return Change{}, conflict("the document no longer exists")
 	case err != nil:

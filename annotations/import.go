@@ -74,6 +74,40 @@ type ImportReport struct {
 	DryRun           bool     `json:"dry_run"`
 }
 
+// Summary is the sentence that tells what an import did, for the command line and the app.
+func (r ImportReport) Summary() string {
+	verb := "Imported"
+	if r.DryRun {
+		verb = "Checked (dry run, nothing changed)"
+	}
+	return fmt.Sprintf("%s %s: %s added, %s already present; %s added, %s already present.", verb,
+		Plural(r.Records, "record"), Plural(r.Documents, "document"), Plural(r.DocumentsPresent, "document"),
+		Plural(r.Spans, "span"), Plural(r.SpansPresent, "span"))
+}
+
+// Details are the lines to show after Summary: labels and annotators added, and the notices.
+func (r ImportReport) Details() []string {
+	var out []string
+	if len(r.LabelsAdded) > 0 {
+		out = append(out, "New labels: "+strings.Join(r.LabelsAdded, ", "))
+	}
+	if len(r.AnnotatorsAdded) > 0 {
+		out = append(out, "New annotators: "+strings.Join(r.AnnotatorsAdded, ", "))
+	}
+	for _, n := range r.Notices {
+		out = append(out, "Note: "+n)
+	}
+	return out
+}
+
+// Plural returns "1 span", "2 spans": n and the noun, with an s when n is not 1.
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // Import reads every record of r and adds its documents, spans and statuses in one transaction. If
 // any record has a problem, Import goes on reading to report all of them (up to 100) and then adds
 // nothing: the error is *ImportErrors. Documents whose normalised text is already in the project are

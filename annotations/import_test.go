@@ -352,21 +352,13 @@ func (c *cancelAfter) Next() (*Record, error) {
 	return &Record{File: "endless.jsonl", Line: c.read, Text: fmt.Sprintf("document %d", c.read)}, nil
 }
 
-// TestImportQueriesUseIndexes checks the plans of the queries an import runs per document: a scan
-// there makes a large import quadratic.
-func TestImportQueriesUseIndexes(t *testing.T) {
+// TestSharedIDQueryUsesIndex checks the plan of the query an import runs for each added document with
+// a source id: a scan there makes a large import quadratic.
+func TestSharedIDQueryUsesIndex(t *testing.T) {
 	p := mustOpen(t)
-	rows, err := p.ro.Query(`EXPLAIN QUERY PLAN `+sharedIDQuery, "A-1", 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var plan []string
-	for rows.Next() {
-		var id, parent, notUsed int
-		var detail string
-		rows.Scan(&id, &parent, &notUsed, &detail)
-		plan = append(plan, detail)
+	for _, s := range queryPlan(t, p, sharedIDQuery, "A-1", 1) {
+		plan = append(plan, s.detail)
 	}
 	if got := strings.Join(plan, "; "); !strings.Contains(got, "USING COVERING INDEX documents_source") || strings.Contains(got, "SCAN documents") {
 		t.Errorf("plan of the shared id query: %s", got)

@@ -94,7 +94,6 @@ var (
 	_ desktop.Mouseable  = (*ArticleView)(nil)
 	_ desktop.Keyable    = (*ArticleView)(nil)
 	_ desktop.Cursorable = (*ArticleView)(nil)
-	_ desktop.Hoverable  = (*ArticleView)(nil)
 )
 
 // Layout constants, in pixels at zoom 1.
@@ -118,8 +117,14 @@ func NewArticleView() *ArticleView {
 
 // SetDocument shows a new text and its spans, with the caret at the start and nothing selected.
 func (v *ArticleView) SetDocument(s string, spans []annotations.Span) {
+	v.SetSegmentedDocument(s, text.Segment(s), spans)
+}
+
+// SetSegmentedDocument is SetDocument for a text already segmented (seg is text.Segment(s)), so that
+// the segmenting can be done off the UI goroutine.
+func (v *ArticleView) SetSegmentedDocument(s string, seg *text.Segments, spans []annotations.Span) {
 	v.runes = []rune(s)
-	v.seg = text.Segment(s)
+	v.seg = seg
 	v.layout, v.width, v.offset = nil, 0, 0
 	v.caret, v.anchor, v.selected, v.preview = 0, 0, 0, nil
 	v.setSpans(spans)
@@ -299,10 +304,13 @@ func (v *ArticleView) MoveEdge(end bool, dir int, exact bool) {
 // TextSize returns the size of the text.
 func (v *ArticleView) TextSize() float32 {
 	if v.size == 0 {
-		return theme.TextSize() + 2
+		return defaultTextSize()
 	}
 	return v.size
 }
+
+// defaultTextSize is the article's text size at zoom 1: a little larger than the theme's.
+func defaultTextSize() float32 { return theme.TextSize() + 2 }
 
 // SetTextSize changes the size of the text (zoom), keeping the caret's line in place.
 func (v *ArticleView) SetTextSize(size float32) {
@@ -425,15 +433,6 @@ func (v *ArticleView) Cursor() desktop.Cursor {
 	}
 	return desktop.TextCursor
 }
-
-// MouseIn does nothing; MouseMoved and MouseOut neither: Cursor is enough.
-func (v *ArticleView) MouseIn(*desktop.MouseEvent) {}
-
-// MouseMoved does nothing.
-func (v *ArticleView) MouseMoved(*desktop.MouseEvent) {}
-
-// MouseOut does nothing.
-func (v *ArticleView) MouseOut() {}
 
 // MouseDown starts a click, a double or triple click, a selection drag, an edge drag or a scroll bar
 // drag, and takes the keyboard focus.
@@ -796,6 +795,14 @@ func (v *ArticleView) overlapping(a, b int) []int {
 	return out
 }
 
+// spanRange is span k's range, or the edge drag's preview for the selected span.
+func (v *ArticleView) spanRange(k, selected int) text.Range {
+	if k == selected && v.preview != nil {
+		return *v.preview
+	}
+	return text.Range{Start: v.spans[k].Start, End: v.spans[k].End}
+}
+
 // spansAt returns the spans holding code point off, innermost (shortest) first.
 func (v *ArticleView) spansAt(off int) []int {
 	out := v.overlapping(off, off+1)
@@ -1096,7 +1103,7 @@ func (r *articleViewRenderer) Refresh() {
 		var here []int
 		for _, k := range spans {
 			s := v.spanRange(k, selectedIdx)
-			if s.End <= lr.Start || s.Start >= lr.End && !(s.Start == lr.End && lr.Start == lr.End) {
+			if s.End <= lr.Start || s.Start >= lr.End {
 				continue
 			}
 			here = append(here, k)
@@ -1187,14 +1194,6 @@ func (r *articleViewRenderer) Refresh() {
 		r.rect(th.Color(theme.ColorNameScrollBar, variant), nil, 0,
 			fyne.NewPos(size.Width-scrollBarWidth+2, thumbY), fyne.NewSize(scrollBarWidth-4, thumbH))
 	}
-}
-
-// spanRange is span k's range, or the edge drag's preview for the selected span.
-func (v *ArticleView) spanRange(k, selected int) text.Range {
-	if k == selected && v.preview != nil {
-		return *v.preview
-	}
-	return text.Range{Start: v.spans[k].Start, End: v.spans[k].End}
 }
 
 // tint is a label colour made light enough (or dark enough) to read text on.

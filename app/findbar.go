@@ -38,9 +38,10 @@ func NewFindBar(v *ArticleView) *FindBar {
 	return f
 }
 
-// SetText tells the bar that the view shows a new text.
-func (f *FindBar) SetText(s string) {
-	f.finder = text.NewFinder(s)
+// SetFinder tells the bar that the view shows a new text, prepared for searching by
+// text.NewFinder (off the UI goroutine: it folds every character).
+func (f *FindBar) SetFinder(finder *text.Finder) {
+	f.finder = finder
 	f.count.SetText("")
 }
 
@@ -98,7 +99,11 @@ func (f *FindBar) search() {
 		f.count.SetText("no match")
 		return
 	}
-	f.count.SetText(fmt.Sprintf("%d %s", n, map[bool]string{true: "match", false: "matches"}[n == 1]))
+	if n == 1 {
+		f.count.SetText("1 match")
+	} else {
+		f.count.SetText(fmt.Sprintf("%d matches", n))
+	}
 	f.view.Select(r.Start, r.End)
 }
 

@@ -145,7 +145,7 @@ func (e *labelEditor) newRow(l annotations.Label) *labelEditorRow {
 // set shows l, saved, in the row.
 func (r *labelEditorRow) set(l annotations.Label) {
 	r.label = l
-	r.swatch.FillColor = hexColor(l.Color)
+	r.swatch.FillColor = parseColor(l.Color)
 	r.swatch.Refresh()
 	for f := nameField; f <= guidelineField; f++ {
 		if c := r.entry(f); c.Text != fieldValue(l, f) {
@@ -236,7 +236,7 @@ func (e *labelEditor) pickColor(r *labelEditorRow) {
 	e.picker = dialog.NewColorPicker("Colour", fmt.Sprintf("The colour of %q", r.label.Name),
 		func(c color.Color) { e.recolor(r, c) }, e.parent)
 	e.picker.Advanced = true
-	e.picker.SetColor(hexColor(r.label.Color))
+	e.picker.SetColor(parseColor(r.label.Color))
 	e.picker.Show()
 }
 
@@ -295,6 +295,7 @@ func (e *labelEditor) addLabel() {
 			e.scroll.ScrollToBottom()
 			e.parent.Canvas().Focus(r.name)
 			r.name.TypedShortcut(&fyne.ShortcutSelectAll{})
+			break
 		}
 	}
 }
@@ -373,25 +374,21 @@ func (e *labelEditor) fail(what string, err error) {
 	e.message.SetText(annotations.Message(err))
 }
 
-func fieldValue(l annotations.Label, f labelField) string {
+// fieldOf returns field f of l.
+func fieldOf(l *annotations.Label, f labelField) *string {
 	switch f {
 	case nameField:
-		return l.Name
+		return &l.Name
 	case hotkeyField:
-		return l.Hotkey
+		return &l.Hotkey
 	}
-	return l.Guideline
+	return &l.Guideline
 }
 
+func fieldValue(l annotations.Label, f labelField) string { return *fieldOf(&l, f) }
+
 func withField(l annotations.Label, f labelField, v string) annotations.Label {
-	switch f {
-	case nameField:
-		l.Name = v
-	case hotkeyField:
-		l.Hotkey = v
-	default:
-		l.Guideline = v
-	}
+	*fieldOf(&l, f) = v
 	return l
 }
 
@@ -417,15 +414,6 @@ func setEnabled(w fyne.Disableable, on bool) {
 	} else {
 		w.Disable()
 	}
-}
-
-// hexColor reads "#rrggbb"; anything else gives grey.
-func hexColor(s string) color.NRGBA {
-	var r, g, b uint8
-	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil || len(s) != 7 {
-		return color.NRGBA{R: 0x99, G: 0x99, B: 0x99, A: 0xff}
-	}
-	return color.NRGBA{R: r, G: g, B: b, A: 0xff}
 }
 
 // colorHex writes c as "#RRGGBB", ignoring transparency.

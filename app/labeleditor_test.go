@@ -3,17 +3,14 @@ package app
 import (
 	"context"
 	"image/color"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
-	_ "github.com/tagdesk/tagdesk/internal/locale" // quiet Fyne's locale warning under C.UTF-8
 )
 
 // editorFixture is a label editor open over a window, on a new project with the default labels
@@ -28,13 +25,9 @@ type editorFixture struct {
 
 func openEditor(t *testing.T) *editorFixture {
 	t.Helper()
-	test.NewTempApp(t)
+	p := openProject(t)
+	w := testWindow(t) // closed before p
 	ctx := context.Background()
-	p, err := annotations.Open(ctx, filepath.Join(t.TempDir(), "labels.tagdesk"), annotations.OpenOptions{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
 	d, _, err := p.AddDocument(ctx, annotations.NewDocument{Name: "front.txt", Text: "L’armée russe avance près de Pokrovsk."})
 	if err != nil {
 		t.Fatal(err)
@@ -42,10 +35,8 @@ func openEditor(t *testing.T) *editorFixture {
 	if _, _, err := p.AddSpan(ctx, annotations.NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 2, End: 13}); err != nil {
 		t.Fatal(err)
 	}
-	f := &editorFixture{p: p, doc: d.ID}
-	f.w = test.NewTempWindow(t, widget.NewLabel("main window"))
-	f.w.Resize(fyne.NewSize(1000, 700))
-	f.e = newLabelEditor(f.w, p, func() { f.changed++ })
+	f := &editorFixture{p: p, w: w, doc: d.ID}
+	f.e = newLabelEditor(w, p, func() { f.changed++ })
 	f.e.show()
 	return f
 }
@@ -378,13 +369,8 @@ func TestLabelEditorStoreError(t *testing.T) {
 }
 
 func TestShowLabelEditor(t *testing.T) {
-	test.NewTempApp(t)
-	p, err := annotations.Open(context.Background(), filepath.Join(t.TempDir(), "show.tagdesk"), annotations.OpenOptions{Create: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	w := test.NewTempWindow(t, widget.NewLabel("main window"))
+	p := openProject(t)
+	w := testWindow(t)
 	ShowLabelEditor(w, p, nil)
 	if w.Canvas().Overlays().Top() == nil {
 		t.Fatal("no dialog")

@@ -32,6 +32,7 @@ type LabelPanel struct {
 
 	labels  []annotations.Label
 	buttons *fyne.Container
+	counts  []*widget.Label // the count beside each label's button
 	guides  *widget.Accordion
 	list    *widget.List
 	note    *widget.Entry
@@ -77,7 +78,7 @@ func (p *LabelPanel) SetLabels(labels []annotations.Label) {
 		g.Wrapping = fyne.TextWrapWord
 		p.guides.Append(widget.NewAccordionItem(l.Name, g))
 	}
-	p.refreshButtons()
+	p.buildButtons()
 	p.guides.Refresh()
 	p.list.Refresh()
 }
@@ -85,7 +86,7 @@ func (p *LabelPanel) SetLabels(labels []annotations.Label) {
 // SetSpans shows the document's spans (in text order) and which one is selected.
 func (p *LabelPanel) SetSpans(spans []annotations.Span, selected int64) {
 	p.spans = spans
-	p.refreshButtons()
+	p.showCounts()
 	p.list.Refresh()
 	p.SetSelected(selected)
 }
@@ -125,9 +126,10 @@ func (p *LabelPanel) Counts() map[string]int {
 	return c
 }
 
-func (p *LabelPanel) refreshButtons() {
-	counts := p.Counts()
+// buildButtons makes a row per label: swatch, button, keys and the count shown by showCounts.
+func (p *LabelPanel) buildButtons() {
 	p.buttons.Objects = p.buttons.Objects[:0]
+	p.counts = p.counts[:0]
 	for i, l := range p.labels {
 		swatch := canvas.NewRectangle(parseColor(l.Color))
 		swatch.SetMinSize(fyne.NewSize(14, 14))
@@ -148,11 +150,21 @@ func (p *LabelPanel) refreshButtons() {
 		b.Alignment = widget.ButtonAlignLeading
 		key := widget.NewLabel(keys)
 		key.Importance = widget.LowImportance
-		count := widget.NewLabel(fmt.Sprint(counts[l.Name]))
+		count := widget.NewLabel("")
 		count.TextStyle.Monospace = true
+		p.counts = append(p.counts, count)
 		p.buttons.Add(container.NewBorder(nil, nil, container.NewCenter(swatch), container.NewHBox(key, count), b))
 	}
+	p.showCounts()
 	p.buttons.Refresh()
+}
+
+// showCounts shows how many spans of each label the document has.
+func (p *LabelPanel) showCounts() {
+	counts := p.Counts()
+	for i, l := range p.labels {
+		p.counts[i].SetText(fmt.Sprint(counts[l.Name]))
+	}
 }
 
 func (p *LabelPanel) noteChanged() {

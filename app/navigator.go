@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,6 +41,7 @@ type Navigator struct {
 	done    int
 	query   string
 	gen     int            // counts filter runs, so that an old one's result is dropped
+	loads   atomic.Int64   // counts loads, so that an old one stops (typing does not stop a load)
 	work    sync.WaitGroup // background loads and filters, for tests
 	syncing bool           // the list's selection is being set from code
 }
@@ -70,8 +72,7 @@ func NewNavigator() *Navigator {
 // showed. first is called on the UI goroutine once the first page is in.
 func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator string, first func(err error)) {
 	n.all, n.index, n.shown, n.marks = nil, map[int64]int{}, nil, nil
-	n.gen++
-	gen := n.gen
+	load := n.loads.Add(1)
 	n.work.Add(1)
 	go func() {
 		defer n.work.Done()
@@ -82,10 +83,10 @@ func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator 
 			if err == nil {
 				docs, err = p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: navigatorPage})
 			}
-			last := err != nil || len(docs) < navigatorPage
+			last := err != nil || len(docs) < navigatorPage || n.loads.Load() != load
 			fyne.Do(func() {
-				if gen != n.gen && page > 0 {
-					return
+				if n.loads.Load() != load {
+					return // a newer load replaced this one
 				}
 				n.add(docs)
 				n.done = pr.Done
@@ -300,7 +301,7 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	state := top.Objects[1].(*widget.Label)
 	line := box.Objects[1].(*widget.Label)
 	marks := n.marks[k]
-	name.Segments = emphasise(e.Name, marks, 0)
+	name.Segments = emphasise(e.Name, marks)
 	name.Refresh()
 	state.SetText(fmt.Sprintf("%s · %d", statusText(e.Status), e.Spans))
 	if e.Status == annotations.StatusDone {
@@ -312,8 +313,8 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	line.SetText(e.FirstLine)
 }
 
-// emphasise returns s as rich text segments with the bytes at marks (offset by base) in bold.
-func emphasise(s string, marks []int, base int) []widget.RichTextSegment {
+// emphasise returns s as rich text segments with the bytes at marks in bold.
+func emphasise(s string, marks []int) []widget.RichTextSegment {
 	var segs []widget.RichTextSegment
 	plain := widget.RichTextStyleStrong
 	plain.TextStyle.Bold = false
@@ -333,7 +334,7 @@ func emphasise(s string, marks []int, base int) []widget.RichTextSegment {
 		run = ""
 	}
 	for b, r := range s {
-		m := slices.Contains(marks, b+base)
+		m := slices.Contains(marks, b)
 		if m != bold {
 			flush()
 			bold = m

@@ -62,7 +62,7 @@ func NewPalette(items []paletteItem) *Palette {
 			}
 			row := o.(*fyne.Container)
 			t := row.Objects[0].(*widget.RichText)
-			t.Segments = emphasise(p.shown[i].Title, p.marks[i], 0)
+			t.Segments = emphasise(p.shown[i].Title, p.marks[i])
 			t.Refresh()
 			row.Objects[1].(*widget.Label).SetText(p.shown[i].Detail)
 		})

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -56,48 +55,41 @@ var (
 // cancelled import changes nothing.
 func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil {
-			showProblem(parent, "Import", "open the file to import", err)
-			return
+		var u fyne.URI
+		if r != nil {
+			r.Close()
+			u = r.URI()
 		}
-		if r == nil {
-			return // the user changed their mind
-		}
-		r.Close()
-		path, err := localPath(r.URI())
-		if err != nil {
-			showProblem(parent, "Import", "open the file to import", err)
-			return
-		}
-		newImportDialog(parent, p, annotator, done, []string{path}).showOptions()
+		importChosen(parent, p, annotator, done, "file", u, err)
 	}, parent)
 	fd.SetFilter(storage.NewExtensionFileFilter(importExtensions))
-	startIn(fd, p)
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	showFileDialog(fd, filepath.Dir(p.Path()))
 }
 
 // ShowImportFolder is ShowImport for a folder: every .txt file in it and its subfolders is one
 // document (and .jsonl files there are read too, unless the options choose plain text only).
 func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
 	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil {
-			showProblem(parent, "Import", "open the folder to import", err)
-			return
-		}
-		if u == nil {
-			return
-		}
-		path, err := localPath(u)
-		if err != nil {
-			showProblem(parent, "Import", "open the folder to import", err)
-			return
-		}
-		newImportDialog(parent, p, annotator, done, []string{path}).showOptions()
+		importChosen(parent, p, annotator, done, "folder", u, err)
 	}, parent)
-	startIn(fd, p)
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	showFileDialog(fd, filepath.Dir(p.Path()))
+}
+
+// importChosen opens the import options for the file or folder u a file dialog returned; a nil u
+// with no error means the user changed their mind.
+func importChosen(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), what string, u fyne.URI, err error) {
+	if err == nil && u == nil {
+		return
+	}
+	var path string
+	if err == nil {
+		path, err = localPath(u)
+	}
+	if err != nil {
+		showProblem(parent, "Import", "open the "+what+" to import", err)
+		return
+	}
+	newImportDialog(parent, p, annotator, done, []string{path}).showOptions()
 }
 
 // ShowExport asks for the export options and the file to write, then exports p with a progress
@@ -195,62 +187,33 @@ func runExport(ctx context.Context, p *annotations.Project, job exportJob, progr
 		return res, err
 	}
 	res.Path = path
-	mode := iofs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return res, writeError(path, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing left to remove
-	defer tmp.Close()
-	out := &errWriter{w: tmp}
-	fw, err := formats.NewWriter(job.Format, out, formats.WriterOptions{Excel: job.Excel})
-	if err != nil {
-		return res, err
-	}
-	step := int64(-1)
-	err = p.Export(ctx, job.Query, func(d *annotations.ExportDocument) error {
-		if err := ctx.Err(); err != nil {
+	err = formats.WriteFile(ctx, path, func(out io.Writer) error {
+		fw, err := formats.NewWriter(job.Format, out, formats.WriterOptions{Excel: job.Excel})
+		if err != nil {
 			return err
 		}
-		if err := fw.Write(d); err != nil {
+		step := int64(-1)
+		err = p.Export(ctx, job.Query, func(d *annotations.ExportDocument) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fw.Write(d); err != nil {
+				return err
+			}
+			res.Documents++
+			res.Spans += len(d.Spans)
+			if s := thousandths(int64(d.Index), int64(d.Total)); progress != nil && (s != step || d.Index == d.Total) {
+				step = s
+				progress(d.Index, d.Total)
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		res.Documents++
-		res.Spans += len(d.Spans)
-		if s := thousandths(int64(d.Index), int64(d.Total)); progress != nil && (s != step || d.Index == d.Total) {
-			step = s
-			progress(d.Index, d.Total)
-		}
-		return nil
+		return fw.Close()
 	})
-	if err == nil {
-		err = fw.Close()
-	}
-	if out.err != nil {
-		return res, writeError(path, out.err)
-	}
-	if err != nil {
-		return res, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return res, writeError(path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return res, writeError(path, err)
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return res, writeError(path, err)
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err // cancelled while finishing: keep what was there
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return res, writeError(path, err)
-	}
-	return res, nil
+	return res, err
 }
 
 // exportTarget returns the absolute path an export to path writes, following a link to the file it
@@ -311,29 +274,6 @@ func resolve(path string) string {
 	return path
 }
 
-// errWriter keeps the first error of the file an export writes, to tell it from the project's.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	n, err := e.w.Write(b)
-	if err != nil && e.err == nil {
-		e.err = err
-	}
-	return n, err
-}
-
-func writeError(path string, err error) error {
-	reason := err
-	var pe *iofs.PathError
-	if errors.As(err, &pe) {
-		reason = pe.Err
-	}
-	return &annotations.Error{Message: fmt.Sprintf("Could not write %s: %v.", path, reason), Err: err}
-}
-
 // importDialog is one import from the GUI: its options, the work with its progress, and the result.
 // Its widgets are fields so that tests can drive it without the file dialog.
 type importDialog struct {
@@ -357,7 +297,6 @@ type importDialog struct {
 	message *widget.Label // the sentence that ends the import
 	details *widget.Label // new labels and notices, or the problems found
 	report  annotations.ImportReport
-	err     error
 
 	// hold, if set, runs on the worker goroutine before each progress report: tests hold the work
 	// there to cancel it at a known point.
@@ -443,7 +382,7 @@ func (d *importDialog) showProgress(pr importProgress) {
 	if d.cancelButton.Disabled() {
 		return // keep "Cancelling…"
 	}
-	text := plural(pr.Records, "document") + " read"
+	text := annotations.Plural(pr.Records, "document") + " read"
 	if pr.Done {
 		text += "; saving…"
 	}
@@ -459,20 +398,12 @@ func (d *importDialog) stop() {
 
 func (d *importDialog) finish(rep annotations.ImportReport, err error) {
 	d.progress.Hide()
-	d.report, d.err = rep, err
+	d.report = rep
 	title := "Import finished"
 	var details []string
 	if err == nil {
-		d.message = widget.NewLabel(importSummary(rep))
-		if len(rep.LabelsAdded) > 0 {
-			details = append(details, "New labels: "+strings.Join(rep.LabelsAdded, ", "))
-		}
-		if len(rep.AnnotatorsAdded) > 0 {
-			details = append(details, "New annotators: "+strings.Join(rep.AnnotatorsAdded, ", "))
-		}
-		for _, n := range rep.Notices {
-			details = append(details, "Note: "+n)
-		}
+		d.message = widget.NewLabel(rep.Summary())
+		details = rep.Details()
 	} else {
 		title = "Nothing was imported"
 		d.message = widget.NewLabel(importFailure(err))
@@ -488,13 +419,6 @@ func (d *importDialog) finish(rep annotations.ImportReport, err error) {
 		d.done(rep)
 	}
 	close(d.finished)
-}
-
-// importSummary is the sentence for a successful import, in the words of `tagdesk import`.
-func importSummary(rep annotations.ImportReport) string {
-	return fmt.Sprintf("Imported %s: %s added, %s already present; %s added, %s already present.",
-		plural(rep.Records, "record"), plural(rep.Documents, "document"), plural(rep.DocumentsPresent, "document"),
-		plural(rep.Spans, "span"), plural(rep.SpansPresent, "span"))
 }
 
 // importFailure is the sentence for a failed import, which always says that nothing was imported.
@@ -672,11 +596,7 @@ func (d *exportDialog) chooseFolder() {
 		}
 		d.path.SetText(filepath.Join(dir, filepath.Base(strings.TrimSpace(d.path.Text))))
 	}, d.parent)
-	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(strings.TrimSpace(d.path.Text)))); err == nil {
-		fd.SetLocation(l)
-	}
-	fd.Resize(fyne.NewSize(800, 560))
-	fd.Show()
+	showFileDialog(fd, filepath.Dir(strings.TrimSpace(d.path.Text)))
 }
 
 // submit checks the target file, asks before replacing one, and starts the export.
@@ -733,7 +653,7 @@ func (d *exportDialog) start(job exportJob) {
 func (d *exportDialog) showProgress(written, total int) {
 	d.bar.SetValue(float64(thousandths(int64(written), int64(total))) / 1000)
 	if !d.cancelButton.Disabled() {
-		d.status.SetText(fmt.Sprintf("%d of %s written", written, plural(total, "document")))
+		d.status.SetText(fmt.Sprintf("%d of %s written", written, annotations.Plural(total, "document")))
 	}
 }
 
@@ -748,7 +668,7 @@ func (d *exportDialog) finish(res exportResult, err error) {
 	title, msg := "Export finished", ""
 	switch {
 	case err == nil:
-		msg = fmt.Sprintf("Exported %s, %s to %s.", plural(res.Documents, "document"), plural(res.Spans, "span"), res.Path)
+		msg = fmt.Sprintf("Exported %s, %s to %s.", annotations.Plural(res.Documents, "document"), annotations.Plural(res.Spans, "span"), res.Path)
 	case errors.Is(err, context.Canceled):
 		title, msg = "Export cancelled", "The export was cancelled; no file was written."
 	default:
@@ -809,11 +729,13 @@ func localPath(u fyne.URI) (string, error) {
 	return filepath.FromSlash(u.Path()), nil
 }
 
-// startIn opens a file dialog in the project's folder.
-func startIn(fd *dialog.FileDialog, p *annotations.Project) {
-	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(p.Path()))); err == nil {
+// showFileDialog shows fd, large enough to browse, starting in the folder dir.
+func showFileDialog(fd *dialog.FileDialog, dir string) {
+	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
 		fd.SetLocation(l)
 	}
+	fd.Resize(fyne.NewSize(800, 560))
+	fd.Show()
 }
 
 // displayName is how a progress title names what is imported.
@@ -821,5 +743,5 @@ func displayName(paths []string) string {
 	if len(paths) == 1 {
 		return filepath.Base(paths[0])
 	}
-	return plural(len(paths), "file")
+	return annotations.Plural(len(paths), "file")
 }

@@ -318,7 +318,7 @@ func TestImportDialog(t *testing.T) {
 			if c := contents(t, p); c != tt.want {
 				t.Errorf("project after the import:\n%s\nwant:\n%s", c, tt.want)
 			}
-			if want := plural(d.report.Records, "document") + " read; saving…"; d.bar.Value != 1 || d.status.Text != want {
+			if want := annotations.Plural(d.report.Records, "document") + " read; saving…"; d.bar.Value != 1 || d.status.Text != want {
 				t.Errorf("the progress stopped at %v, %q; want 1, %q", d.bar.Value, d.status.Text, want)
 			}
 		})

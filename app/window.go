@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/text"
 	"github.com/tagdesk/tagdesk/assets"
 )
 
@@ -130,7 +131,7 @@ func (w *Window) build() {
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
 		w.undoBtn, w.redoBtn,
-		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), func() { w.showHelp() }),
+		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), w.showHelp),
 	)
 	w.centre = container.NewBorder(w.find, nil, nil, nil, w.view)
 	right := container.NewHSplit(w.centre, w.panel)
@@ -281,11 +282,11 @@ func (w *Window) open(id int64) {
 	go func() {
 		defer w.work.Done()
 		doc, err := w.project.Document(w.ctx, id)
-		var text string
+		var s string
 		var spans []annotations.Span
 		var state annotations.Status
 		if err == nil {
-			text, err = w.project.Text(w.ctx, id)
+			s, err = w.project.Text(w.ctx, id)
 		}
 		if err == nil {
 			spans, err = w.project.Spans(w.ctx, id, w.annotator)
@@ -293,6 +294,7 @@ func (w *Window) open(id int64) {
 		if err == nil {
 			state, err = w.project.Status(w.ctx, id, w.annotator)
 		}
+		seg, finder := text.Segment(s), text.NewFinder(s) // the slow part of opening, done here
 		fyne.Do(func() {
 			defer w.signalLoaded()
 			if err != nil {
@@ -300,8 +302,8 @@ func (w *Window) open(id int64) {
 				return
 			}
 			w.doc, w.spans, w.state = doc, spans, state
-			w.view.SetDocument(text, spans)
-			w.find.SetText(text)
+			w.view.SetSegmentedDocument(s, seg, spans)
+			w.find.SetFinder(finder)
 			w.panel.SetSpans(w.view.Spans(), 0)
 			w.nav.SetCurrent(id)
 			w.SetTitle(fmt.Sprintf("Tagdesk — %s — %s", doc.Name, filepath.Base(w.project.Path())))
@@ -319,8 +321,12 @@ func (w *Window) reloadSpans(selected int64) {
 		w.fail("The spans could not be read", err)
 		return
 	}
-	w.state, _ = w.project.Status(w.ctx, w.doc.ID, w.annotator)
-	w.spans = spans
+	state, err := w.project.Status(w.ctx, w.doc.ID, w.annotator)
+	if err != nil {
+		w.fail("The document's status could not be read", err)
+		return
+	}
+	w.spans, w.state = spans, state
 	w.showSpans(selected)
 }
 
@@ -546,7 +552,7 @@ func (w *Window) step(dir int) {
 func (w *Window) zoom(by float32) {
 	size := w.view.TextSize() + by
 	if by == 0 {
-		size = theme.TextSize() + 2
+		size = defaultTextSize()
 	}
 	w.view.SetTextSize(size)
 	w.app.Preferences().SetFloat(prefTextSize, float64(w.view.TextSize()))
@@ -564,7 +570,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
 		{"Change annotator…", "", func() { w.askAnnotator(false) }},
-		{"Keyboard shortcuts", "F1", func() { w.showHelp() }},
+		{"Keyboard shortcuts", "F1", w.showHelp},
 		{"Larger text", "Ctrl+=", func() { w.zoom(2) }},
 		{"Smaller text", "Ctrl+-", func() { w.zoom(-2) }},
 		{"Find a document in the list", "", w.nav.FocusSearch},
@@ -717,12 +723,4 @@ func upperFirst(s string) string {
 	}
 	r := []rune(s)
 	return strings.ToUpper(string(r[0])) + string(r[1:])
-}
-
-// plural returns "1 span", "2 spans".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

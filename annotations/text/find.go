@@ -1,6 +1,7 @@
 package text
 
 import (
+	"slices"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -54,17 +55,7 @@ func (f *Finder) Count(query string) int {
 // index returns the first i in [from, to-len(q)] where q occurs, or -1.
 func (f *Finder) index(q []rune, from, to int) int {
 	for i := from; i+len(q) <= to; i++ {
-		if f.folded[i] != q[0] {
-			continue
-		}
-		match := true
-		for k := 1; k < len(q); k++ {
-			if f.folded[i+k] != q[k] {
-				match = false
-				break
-			}
-		}
-		if match {
+		if f.folded[i] == q[0] && slices.Equal(f.folded[i:i+len(q)], q) {
 			return i
 		}
 	}
