@@ -102,7 +102,7 @@ func TestCLIImportExport(t *testing.T) {
 		t.Errorf("stats --json: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "check", "--project", project)
-	if code != 0 || !strings.HasSuffix(out, "ok\n") || !strings.Contains(out, "schema version 2") {
+	if code != 0 || !strings.HasSuffix(out, "ok\n") || !strings.Contains(out, "schema version 3") {
 		t.Errorf("check: %d %q", code, out)
 	}
 }
