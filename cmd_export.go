@@ -31,11 +31,14 @@ Offsets are Unicode code points, half-open [start, end), over the stored text. d
 document's original id, else the first 16 hex digits of the SHA-256 of its text.
 
 Without --annotator or --status every document is written, also those nobody annotated; with them,
-only documents where a chosen annotator has spans or that status. The output file is written
+only documents where a chosen annotator has spans or that status. --gold writes the gold layer that
+review builds: every document under review, with the spans the reviewers accepted (none is an answer
+too); with --status done, only the documents marked reviewed. The output file is written
 completely or not at all.`,
 	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
 		format := fs.String("format", "", "the output `FORMAT`: "+strings.Join(formats.ExportFormats, ", ")+" (default: from -o's extension, else jsonl)")
 		annotators := fs.StringArray("annotator", nil, "only this annotator's spans (`NAME`; repeat for several)")
+		gold := fs.Bool("gold", false, "only the gold layer: the reviewers' decisions (with --status done: reviewed documents only)")
 		status := fs.String("status", "", "only documents the annotator marked `STATUS`: done, in_progress or new")
 		output := fs.StringP("output", "o", "", "write to `FILE` instead of standard output")
 		excel := fs.Bool("excel", false, "csv: start with a UTF-8 byte-order mark, for Excel")
@@ -54,6 +57,12 @@ completely or not at all.`,
 				return usagef("unknown format %q (use %s)", f, strings.Join(formats.ExportFormats, ", "))
 			}
 			q := annotations.ExportQuery{Annotators: *annotators}
+			if *gold {
+				if len(*annotators) > 0 {
+					return usagef("--gold and --annotator cannot be used together (--gold is the annotator %q)", annotations.Gold)
+				}
+				q.Annotators = []string{annotations.Gold}
+			}
 			if *status != "" {
 				s, ok := annotations.ParseStatus(*status)
 				if !ok {

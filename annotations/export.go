@@ -186,6 +186,9 @@ func exportAnnotators(ctx context.Context, q querier, names []string) (map[strin
 	chosen := map[string]bool{}
 	for _, n := range names {
 		if !known[n] {
+			if n == Gold {
+				return nil, userError(ErrNotFound, "This project has no gold layer yet: review some documents first.")
+			}
 			if len(list) == 0 {
 				return nil, userError(ErrNotFound, "There is no annotator named %q: this project has no annotators yet.", n)
 			}

@@ -37,19 +37,25 @@ func (p *Project) setStatus(ctx context.Context, documentID int64, annotator str
 				return err
 			}
 		}
-		if canonical == StatusNew {
-			_, err = tx.ExecContext(ctx, `DELETE FROM statuses WHERE document_id = ? AND annotator_id = ?`, documentID, annotatorID)
-		} else {
-			_, err = tx.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
-				documentID, annotatorID, string(canonical), formatTime(p.now()))
-		}
-		if err != nil {
-			return fmt.Errorf("set status: %w", err)
-		}
-		return nil
+		return p.writeStatus(ctx, tx, documentID, annotatorID, canonical)
 	})
 	return old, canonical, err
+}
+
+// writeStatus sets the annotator's status of the document within tx; new removes it.
+func (p *Project) writeStatus(ctx context.Context, tx *sql.Tx, documentID, annotatorID int64, s Status) error {
+	var err error
+	if s == StatusNew {
+		_, err = tx.ExecContext(ctx, `DELETE FROM statuses WHERE document_id = ? AND annotator_id = ?`, documentID, annotatorID)
+	} else {
+		_, err = tx.ExecContext(ctx, `INSERT INTO statuses (document_id, annotator_id, status, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+			documentID, annotatorID, string(s), formatTime(p.now()))
+	}
+	if err != nil {
+		return fmt.Errorf("set status: %w", err)
+	}
+	return nil
 }
 
 // statusOf returns the annotator's status of the document, read within q.
