@@ -26,6 +26,8 @@ type articleLayout struct {
 	textH   float32 // height of a row of text
 	lead    float32 // space between rows
 	laneH   float32 // height of one lane of span bars, gap included
+	rows    int     // rows of other layers' marks (review mode) under the lanes of every line
+	rowH    float32 // height of one such row, gap included
 	paraGap float32 // extra space after a line end of the text itself
 	height  float32 // of the whole text
 }
@@ -56,6 +58,7 @@ func newArticleLayout(seg *text.Segments, runes []rune, size float32) *articleLa
 	l.textH = m.height
 	l.lead = float32(int(size*0.35 + 0.5))
 	l.laneH = float32(max(4, int(size/4+0.5)))
+	l.rowH = float32(max(4, int(size/5+0.5)))
 	l.paraGap = float32(int(size*0.6 + 0.5))
 	return l
 }
@@ -106,7 +109,7 @@ func (l *articleLayout) place(lanes func(line int) int) {
 		ln := &l.lines[i]
 		ln.lanes = max(minLanes, lanes(i))
 		ln.y = y
-		ln.h = l.textH + float32(ln.lanes)*l.laneH + l.lead
+		ln.h = l.textH + float32(ln.lanes)*l.laneH + l.rowsH() + l.lead
 		switch {
 		case ln.end == ln.first+1 && l.seg.LineEnd(ln.first) && i > 0:
 			ln.h = l.paraGap / 2 // a blank line between paragraphs: the paragraph gap is there already
@@ -116,6 +119,15 @@ func (l *articleLayout) place(lanes func(line int) int) {
 		y += ln.h
 	}
 	l.height = y
+}
+
+// rowsH is the height of the layers' rows under a line: none without layers, else the rows and a gap
+// that parts them from the lanes.
+func (l *articleLayout) rowsH() float32 {
+	if l.rows == 0 {
+		return 0
+	}
+	return float32(l.rows)*l.rowH + l.rowH/2
 }
 
 // lineAtY returns the line at y (the first or last line beyond the text).

@@ -42,6 +42,9 @@ type ArticleView struct {
 	OnTypedKey func(ev *fyne.KeyEvent) bool
 	// OnSpanResized is called when the user has dragged an edge of the selected span to a new place.
 	OnSpanResized func(s annotations.Span, start, end int)
+	// OnKeyFirst, when set, sees every key before the view; if it returns true the view ignores the
+	// key. Review mode uses it for Up and Down.
+	OnKeyFirst func(ev *fyne.KeyEvent) bool
 
 	runes  []rune
 	seg    *text.Segments
@@ -49,6 +52,8 @@ type ArticleView struct {
 	lane   []int              // lane of each span's bar
 	maxEnd []int              // maxEnd[i] is the greatest end among spans[:i+1]
 	colors map[string]color.NRGBA
+	layers []Layer      // other annotators' spans, drawn as marks in rows of their own (review mode)
+	mark   *text.Range // a stretch of text outlined for the user (review mode's current conflict)
 
 	caret, anchor int         // the selection is [min, max) of the two
 	selected      int64       // id of the selected span, or 0
@@ -137,6 +142,37 @@ func (v *ArticleView) SetSpans(spans []annotations.Span) {
 	v.setSpans(spans)
 	if v.selected != 0 && v.spanIndex(v.selected) < 0 {
 		v.selected = 0
+	}
+	v.Refresh()
+}
+
+// Layer is one annotator's spans, shown under the text as marks in a row of their own, coloured by
+// label: review mode shows every annotator's version of a document at once this way.
+type Layer struct {
+	Name  string
+	Spans []annotations.Span
+}
+
+// SetLayers sets the layers drawn under each line, in order from the top; nil removes them.
+func (v *ArticleView) SetLayers(layers []Layer) {
+	v.layers = make([]Layer, len(layers))
+	for i, l := range layers {
+		spans := slices.Clone(l.Spans)
+		// longest first, so that a span nested in another is drawn over it and stays visible
+		slices.SortStableFunc(spans, func(a, b annotations.Span) int { return (b.End - b.Start) - (a.End - a.Start) })
+		v.layers[i] = Layer{Name: l.Name, Spans: spans}
+	}
+	if v.layout != nil && v.layout.rows != len(layers) {
+		v.layout.rows, v.placed = len(layers), false
+	}
+	v.Refresh()
+}
+
+// SetMark outlines [r.Start, r.End) and scrolls it into view; nil removes the outline.
+func (v *ArticleView) SetMark(r *text.Range) {
+	v.mark = r
+	if r != nil && len(v.runes) > 0 {
+		v.scrollToRange(*r)
 	}
 	v.Refresh()
 }
@@ -378,6 +414,9 @@ func (v *ArticleView) KeyUp(ev *fyne.KeyEvent) {
 
 // TypedKey moves the caret and the selection; other keys go to OnTypedKey.
 func (v *ArticleView) TypedKey(ev *fyne.KeyEvent) {
+	if v.OnKeyFirst != nil && v.OnKeyFirst(ev) {
+		return
+	}
 	shift := v.modifiers()&fyne.KeyModifierShift != 0
 	switch ev.Name {
 	case fyne.KeyRight, fyne.KeyLeft:
@@ -819,6 +858,7 @@ func (v *ArticleView) ensureLayout() *articleLayout {
 	col := v.columnWidth(w)
 	if v.layout == nil || v.layout.size != v.TextSize() {
 		v.layout = newArticleLayout(v.seg, v.runes, v.TextSize())
+		v.layout.rows = len(v.layers)
 		v.width, v.placed = 0, false
 	}
 	if v.width != col {
@@ -952,9 +992,12 @@ func (v *ArticleView) setOffset(y float32) {
 
 // scrollToSelection brings the selection into view: its start line near the top third when it is out
 // of sight.
-func (v *ArticleView) scrollToSelection() {
+func (v *ArticleView) scrollToSelection() { v.scrollToRange(v.Selection()) }
+
+// scrollToRange brings [sel.Start, sel.End) into view, its start line near the top third when it is
+// out of sight.
+func (v *ArticleView) scrollToRange(sel text.Range) {
 	l := v.ensureLayout()
-	sel := v.Selection()
 	a, b := l.lines[l.lineOf(sel.Start)], l.lines[l.lineOf(max(sel.Start, sel.End-1))]
 	h := v.Size().Height - 2*viewMargin
 	if a.y >= v.offset && b.y+b.h <= v.offset+h {
@@ -1181,6 +1224,24 @@ func (r *articleViewRenderer) Refresh() {
 			}
 		}
 	}
+	v.drawLayers(r, l, o, first, last, vis)
+	if m := v.mark; m != nil {
+		mc := th.Color(theme.ColorNamePrimary, variant)
+		for i := first; i <= last; i++ {
+			lr := l.lineRange(i)
+			a, b := max(m.Start, lr.Start), min(m.End, lr.End)
+			if a >= b {
+				continue
+			}
+			ln := l.lines[i]
+			x0, x1 := l.xOf(i, a), l.xOf(i, b)
+			h := ln.h - l.lead
+			if ln.end > ln.first && l.seg.LineEnd(ln.end-1) {
+				h -= l.paraGap
+			}
+			r.rect(nil, mc, 1.5, fyne.NewPos(o.X+x0-3, o.Y+ln.y-3), fyne.NewSize(x1-x0+6, h+4))
+		}
+	}
 	if ci := l.lineOf(v.caret); ci >= first && ci <= last && selectedIdx < 0 {
 		c := th.Color(theme.ColorNamePrimary, variant)
 		if !v.focused {
@@ -1193,6 +1254,34 @@ func (r *articleViewRenderer) Refresh() {
 		thumbY := (size.Height - thumbH) * v.offset / (total - size.Height)
 		r.rect(th.Color(theme.ColorNameScrollBar, variant), nil, 0,
 			fyne.NewPos(size.Width-scrollBarWidth+2, thumbY), fyne.NewSize(scrollBarWidth-4, thumbH))
+	}
+}
+
+// drawLayers draws the layers' marks under lines first to last, whose text is vis.
+func (v *ArticleView) drawLayers(r *articleViewRenderer, l *articleLayout, o fyne.Position, first, last int, vis text.Range) {
+	for li, layer := range v.layers {
+		var here []annotations.Span
+		for _, s := range layer.Spans {
+			if s.End > vis.Start && s.Start < vis.End {
+				here = append(here, s)
+			}
+		}
+		for i := first; i <= last && len(here) > 0; i++ {
+			ln := l.lines[i]
+			lr := l.lineRange(i)
+			y := o.Y + ln.y + l.textH + float32(ln.lanes)*l.laneH + l.rowH/2 + float32(li)*l.rowH
+			for _, s := range here {
+				a, b := max(s.Start, lr.Start), min(s.End, lr.End)
+				if a >= b {
+					continue
+				}
+				x0, x1 := l.xOf(i, a), l.xOf(i, b)
+				if b == s.End {
+					x1 -= 2 // a gap between a span and the next one of the same label
+				}
+				r.rect(v.colors[s.Label], nil, 0, fyne.NewPos(o.X+x0, y), fyne.NewSize(max(2, x1-x0), l.rowH-1))
+			}
+		}
 	}
 }
 

@@ -44,6 +44,7 @@ type Navigator struct {
 	loads   atomic.Int64   // counts loads, so that an old one stops (typing does not stop a load)
 	work    sync.WaitGroup // background loads and filters, for tests
 	syncing bool           // the list's selection is being set from code
+	review  bool           // the statuses are the gold layer's: review's words for them
 }
 
 // NewNavigator returns an empty navigator.
@@ -52,6 +53,9 @@ func NewNavigator() *Navigator {
 	n.search = newKeyEntry("Find a document", n.key)
 	n.search.OnChanged = func(q string) { n.filter(q) }
 	n.progress.TextFormatter = func() string {
+		if n.review {
+			return fmt.Sprintf("%d of %d reviewed", n.done, len(n.all))
+		}
 		return fmt.Sprintf("%d of %d done", n.done, len(n.all))
 	}
 	n.list = widget.NewList(n.length, n.newRow, n.updateRow)
@@ -303,7 +307,11 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	marks := n.marks[k]
 	name.Segments = emphasise(e.Name, marks)
 	name.Refresh()
-	state.SetText(fmt.Sprintf("%s · %d", statusText(e.Status), e.Spans))
+	status := statusText(e.Status)
+	if n.review {
+		status = reviewText(e.Status)
+	}
+	state.SetText(fmt.Sprintf("%s · %d", status, e.Spans))
 	if e.Status == annotations.StatusDone {
 		state.Importance = widget.SuccessImportance
 	} else {
@@ -356,6 +364,24 @@ func statusText(s annotations.Status) string {
 		return "in progress"
 	}
 	return "new"
+}
+
+// reviewText names the gold layer's status of a document as review does.
+func reviewText(s annotations.Status) string {
+	switch s {
+	case annotations.StatusDone:
+		return "reviewed"
+	case annotations.StatusInProgress:
+		return "in review"
+	}
+	return "to review"
+}
+
+// SetReviewing makes the list speak of review: the statuses it is given are the gold layer's.
+func (n *Navigator) SetReviewing(on bool) {
+	n.review = on
+	n.progress.Refresh()
+	n.list.Refresh()
 }
 
 // CreateRenderer stacks the progress bar, the search box and the list.

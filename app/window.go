@@ -51,6 +51,12 @@ type Window struct {
 	redoBtn *widget.Button
 	palette *Palette
 	centre  *fyne.Container // the find bar over the article view
+	side    *fyne.Container // the label panel, or the review panel in review mode
+	split   *container.Split // the article view and the side panels
+
+	reviewPanel *ReviewPanel
+	reviewBtn   *widget.Button
+	review      reviewState
 
 	labels []annotations.Label
 	doc    annotations.Document // the open document (ID 0: none)
@@ -116,6 +122,9 @@ func (w *Window) build() {
 	w.panel.OnSpanSelected = func(id int64) { w.view.SelectSpan(id); w.focusView() }
 	w.panel.OnNote = w.setNote
 
+	w.buildReview()
+	w.reviewBtn = widget.NewButtonWithIcon("Review", theme.VisibilityIcon(), func() { w.setReviewing(!w.review.on) })
+
 	w.status = widget.NewLabel("")
 	w.status.Truncation = fyne.TextTruncateEllipsis
 	w.saved = widget.NewLabel("")
@@ -130,12 +139,15 @@ func (w *Window) build() {
 		w.importButton(),
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
+		w.reviewBtn,
 		w.undoBtn, w.redoBtn,
 		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), w.showHelp),
 	)
 	w.centre = container.NewBorder(w.find, nil, nil, nil, w.view)
-	right := container.NewHSplit(w.centre, w.panel)
+	w.side = container.NewStack(w.panel)
+	right := container.NewHSplit(w.centre, w.side)
 	right.Offset = 0.74
+	w.split = right
 	split := container.NewHSplit(w.nav, right)
 	split.Offset = 0.2
 	bottom := container.NewBorder(widget.NewSeparator(), nil, nil, w.saved, w.status)
@@ -161,6 +173,7 @@ func (w *Window) registerShortcuts() {
 	add(fyne.KeyReturn, ctrl, w.doneAndNext)
 	add(fyne.KeyEnter, ctrl, w.doneAndNext)
 	add(fyne.KeyK, ctrl, w.openPalette)
+	add(fyne.KeyR, ctrl|shift, func() { w.setReviewing(!w.review.on) })
 	add(fyne.KeyEqual, ctrl, func() { w.zoom(2) })
 	add(fyne.KeyEqual, ctrl|shift, func() { w.zoom(2) })
 	add(fyne.KeyPlus, ctrl, func() { w.zoom(2) })
@@ -237,7 +250,7 @@ func (w *Window) load() {
 				w.fail("The project could not be read", errors.Join(err, err2))
 			}
 			w.setLabels(labels)
-			w.nav.Load(w.ctx, w.project, w.annotator, func(err error) {
+			w.nav.Load(w.ctx, w.project, w.editor(), func(err error) {
 				if err != nil {
 					w.fail("The document list could not be read", err)
 				}
@@ -285,14 +298,19 @@ func (w *Window) open(id int64) {
 		var s string
 		var spans []annotations.Span
 		var state annotations.Status
+		var rd annotations.ReviewDocument
+		editor, reviewing := w.editor(), w.review.on
 		if err == nil {
 			s, err = w.project.Text(w.ctx, id)
 		}
 		if err == nil {
-			spans, err = w.project.Spans(w.ctx, id, w.annotator)
+			spans, err = w.project.Spans(w.ctx, id, editor)
 		}
 		if err == nil {
-			state, err = w.project.Status(w.ctx, id, w.annotator)
+			state, err = w.project.Status(w.ctx, id, editor)
+		}
+		if err == nil && reviewing {
+			rd, err = w.project.ReviewDocument(w.ctx, id)
 		}
 		seg, finder := text.Segment(s), text.NewFinder(s) // the slow part of opening, done here
 		fyne.Do(func() {
@@ -301,7 +319,11 @@ func (w *Window) open(id int64) {
 				w.fail("The document could not be opened", err)
 				return
 			}
+			if reviewing != w.review.on {
+				return // the mode changed meanwhile, and opened the document again
+			}
 			w.doc, w.spans, w.state = doc, spans, state
+			w.review.editing = false
 			w.view.SetSegmentedDocument(s, seg, spans)
 			w.find.SetFinder(finder)
 			w.panel.SetSpans(w.view.Spans(), 0)
@@ -310,18 +332,21 @@ func (w *Window) open(id int64) {
 			w.focusView()
 			w.selectionChanged()
 			w.saved.SetText("")
+			if reviewing {
+				w.openedInReview(rd)
+			}
 		})
 	}()
 }
 
 // reloadSpans reads the open document's spans and status again (after an undo, say).
 func (w *Window) reloadSpans(selected int64) {
-	spans, err := w.project.Spans(w.ctx, w.doc.ID, w.annotator)
+	spans, err := w.project.Spans(w.ctx, w.doc.ID, w.editor())
 	if err != nil {
 		w.fail("The spans could not be read", err)
 		return
 	}
-	state, err := w.project.Status(w.ctx, w.doc.ID, w.annotator)
+	state, err := w.project.Status(w.ctx, w.doc.ID, w.editor())
 	if err != nil {
 		w.fail("The document's status could not be read", err)
 		return
@@ -332,6 +357,9 @@ func (w *Window) reloadSpans(selected int64) {
 
 // showSpans gives the view and the panel the current spans and updates the navigator's row.
 func (w *Window) showSpans(selected int64) {
+	if w.review.on {
+		w.rereadReview()
+	}
 	w.view.SetSpans(w.spans)
 	if selected != 0 {
 		w.view.SelectSpan(selected)
@@ -362,6 +390,9 @@ func (w *Window) labelForKey(r rune) (string, bool) {
 }
 
 func (w *Window) typedRune(r rune) {
+	if w.reviewRune(r) {
+		return
+	}
 	if label, ok := w.labelForKey(r); ok {
 		w.apply(label)
 		return
@@ -413,7 +444,7 @@ func (w *Window) apply(label string) {
 		return
 	}
 	w.saving()
-	s, added, err := w.history.AddSpan(w.ctx, annotations.NewSpan{DocumentID: w.doc.ID, Annotator: w.annotator, Label: label, Start: sel.Start, End: sel.End})
+	s, added, err := w.history.AddSpan(w.ctx, annotations.NewSpan{DocumentID: w.doc.ID, Annotator: w.editor(), Label: label, Start: sel.Start, End: sel.End})
 	if err != nil {
 		w.fail("The span could not be added", err)
 		return
@@ -517,6 +548,10 @@ func (w *Window) doneAndNext() {
 	if w.doc.ID == 0 {
 		return
 	}
+	if w.review.on {
+		w.reviewedAndNext()
+		return
+	}
 	w.saving()
 	if err := w.history.SetStatus(w.ctx, w.doc.ID, w.annotator, annotations.StatusDone); err != nil {
 		w.fail("The document could not be marked done", err)
@@ -569,6 +604,8 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Import a folder of .txt files…", "", w.importFolder},
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
+		{"Review mode on or off", "Ctrl+Shift+R", func() { w.setReviewing(!w.review.on) }},
+		{"Accept agreed spans into the gold layer", "", w.acceptAgreed},
 		{"Change annotator…", "", func() { w.askAnnotator(false) }},
 		{"Keyboard shortcuts", "F1", w.showHelp},
 		{"Larger text", "Ctrl+=", func() { w.zoom(2) }},
