@@ -33,6 +33,18 @@ func (s ReviewStatus) String() string {
 	return "not reviewed"
 }
 
+// GoldStatus is the gold layer's status of a document under review s: the gold layer is in progress
+// while the document is in review and done once it is reviewed.
+func (s ReviewStatus) GoldStatus() Status {
+	switch s {
+	case ReviewInProgress:
+		return StatusInProgress
+	case ReviewDone:
+		return StatusDone
+	}
+	return StatusNew
+}
+
 // Review is a document's review status and the reviewer who last changed it.
 type Review struct {
 	DocumentID int64
@@ -176,8 +188,7 @@ func (p *Project) setReview(ctx context.Context, tx *sql.Tx, r Review) error {
 	if err != nil {
 		return err
 	}
-	status := map[ReviewStatus]Status{ReviewNone: StatusNew, ReviewInProgress: StatusInProgress, ReviewDone: StatusDone}[r.Status]
-	return p.writeStatus(ctx, tx, r.DocumentID, goldID, status)
+	return p.writeStatus(ctx, tx, r.DocumentID, goldID, r.Status.GoldStatus())
 }
 
 // AcceptRule says which spans review accepts into the gold layer without the reviewer.

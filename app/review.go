@@ -134,6 +134,11 @@ func (w *Window) rereadReview() {
 		keep = &text.Range{Start: g.Start, End: g.End}
 	}
 	w.spans = rd.Gold
+	// the gold layer's status follows the review
+	w.state = rd.Review.Status.GoldStatus()
+	if w.state == annotations.StatusNew && len(rd.Gold) > 0 {
+		w.state = annotations.StatusInProgress // gold spans made by hand, before any decision
+	}
 	w.showReview(rd, keep)
 }
 
@@ -231,6 +236,9 @@ func (w *Window) nextOpenConflict(from int) {
 		}
 	}
 	if len(w.review.conflicts) > 0 {
+		if from >= 0 && from+1 < len(w.review.conflicts) {
+			w.goToConflict(from + 1)
+		}
 		w.say("Every conflict is decided: Ctrl+Enter marks the document reviewed and opens the next.")
 	}
 }

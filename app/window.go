@@ -98,8 +98,11 @@ func (w *Window) Loaded() <-chan struct{} { return w.loaded }
 
 // Wait waits for the window's background work to finish (for tests).
 func (w *Window) Wait() {
-	w.work.Wait()
-	w.nav.Wait()
+	// a load starts the navigator's load, which opens a document: wait for each link of the chain
+	for range 3 {
+		w.work.Wait()
+		w.nav.Wait()
+	}
 }
 
 func (w *Window) build() {
