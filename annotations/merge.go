@@ -18,6 +18,28 @@ import (
 type MergeOptions struct {
 	// DryRun does all the work and reports it, then rolls it back.
 	DryRun bool
+	// Progress, if not nil, is called on Merge's goroutine as it goes: when it starts a file, and as
+	// that file's documents are merged, at most about a thousand times a file.
+	Progress func(MergeProgress)
+}
+
+// MergeProgress is how far a merge got: Documents of the Total of file Index (from 0) of Files.
+type MergeProgress struct {
+	File             string
+	Index, Files     int
+	Documents, Total int
+}
+
+// Fraction is how much of the merge is done, from 0 to 1, counting each file alike.
+func (mp MergeProgress) Fraction() float64 {
+	if mp.Files == 0 {
+		return 1
+	}
+	of := 1.0
+	if mp.Total > 0 {
+		of = float64(mp.Documents) / float64(mp.Total)
+	}
+	return (float64(mp.Index) + of) / float64(mp.Files)
 }
 
 // MergeCounts are what a merge did, for one file or in total.
@@ -143,14 +165,15 @@ func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) 
 		return rep, err
 	}
 	defer rec.close()
-	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, labels: map[string]int64{}}
+	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, labels: map[string]int64{}, progress: opts.Progress}
 	if m.labelSet, err = queryLabels(sqlCtx, tx); err != nil {
 		return rep, err
 	}
 	for _, l := range m.labelSet {
 		m.labels[l.Name] = l.ID
 	}
-	for _, path := range paths {
+	for i, path := range paths {
+		m.at = MergeProgress{File: path, Index: i, Files: len(paths)}
 		fr, err := m.mergeFile(path)
 		if err != nil {
 			return MergeReport{}, err
@@ -191,6 +214,22 @@ type merger struct {
 	rec         *reconciler
 	labels      map[string]int64
 	labelSet    []Label
+
+	progress func(MergeProgress)
+	at       MergeProgress // where the merge is
+}
+
+// report tells the progress function how far the merge got, when it moved by a thousandth of the
+// file or more, or the file is done.
+func (m *merger) report(documents int) {
+	if m.progress == nil {
+		return
+	}
+	before := m.at.Documents * 1000 / max(m.at.Total, 1)
+	m.at.Documents = documents
+	if documents == 0 || documents == m.at.Total || documents*1000/max(m.at.Total, 1) != before {
+		m.progress(m.at)
+	}
 }
 
 // openSource opens the project file at path read-only: nothing is migrated or written.
@@ -262,6 +301,12 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 		return fail(err)
 	}
 	defer c.close()
+	if m.progress != nil {
+		if err := src.QueryRowContext(ctx, `SELECT count(*) FROM documents`).Scan(&m.at.Total); err != nil {
+			return fail(err)
+		}
+		m.report(0)
+	}
 	docs, err := src.QueryContext(ctx, `SELECT d.id, d.name, d.source_id, d.meta, d.created_at, t.text
 		FROM documents d JOIN texts t ON t.document_id = d.id ORDER BY d.id`)
 	if err != nil {
@@ -269,7 +314,7 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 	}
 	defer docs.Close()
 	var renamed renames
-	for docs.Next() {
+	for n := 1; docs.Next(); n++ {
 		if err := m.ctx.Err(); err != nil {
 			return fr, err
 		}
@@ -280,6 +325,7 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 		if err := m.mergeDocument(path, sd, c, labelOf, annotators, &fr, &renamed); err != nil {
 			return fail(err)
 		}
+		m.report(n)
 	}
 	if err := docs.Err(); err != nil {
 		return fail(err)

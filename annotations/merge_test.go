@@ -401,7 +401,15 @@ func TestMergeDryRunAndMany(t *testing.T) {
 	b := sourceFile(t, dir, "b", nil, layerRecord("bob", "", span("bob", "figure", 10, 19, "")),
 		&Record{File: "s", Line: 2, Text: "b only", Spans: []RecordSpan{span("bob", "actor", 0, 1, "")}})
 	before := dump(t, p)
-	rep, err := p.Merge(ctx, []string{a, b}, MergeOptions{DryRun: true})
+	var progress []string
+	rep, err := p.Merge(ctx, []string{a, b}, MergeOptions{DryRun: true, Progress: func(mp MergeProgress) {
+		progress = append(progress, fmt.Sprintf("%s %d/%d %d/%d %.2f", filepath.Base(mp.File), mp.Index, mp.Files, mp.Documents, mp.Total, mp.Fraction()))
+	}})
+	wantProgress := []string{"a.tagdesk 0/2 0/1 0.00", "a.tagdesk 0/2 1/1 0.50", "b.tagdesk 1/2 0/2 0.50",
+		"b.tagdesk 1/2 1/2 0.75", "b.tagdesk 1/2 2/2 1.00"}
+	if !slices.Equal(progress, wantProgress) {
+		t.Errorf("progress %q, want %q", progress, wantProgress)
+	}
 	if err != nil || !rep.DryRun || rep.Total.Spans != 3 || rep.Total.Documents != 2 || rep.Total.DocumentsPresent != 1 {
 		t.Fatalf("dry run: %+v, %v", rep, err)
 	}
