@@ -144,7 +144,7 @@ func (c *MergeCounts) addUp(f MergeCounts) {
 // times, notes, statuses (only ever raised) and the further review status come along; rejections
 // are united. Merging the same file again adds nothing.
 func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) (MergeReport, error) {
-	rep := MergeReport{Files: []MergeFileReport{}}
+	rep := MergeReport{Files: []MergeFileReport{}, Total: MergeCounts{LabelsAdded: []string{}, AnnotatorsAdded: []string{}, Renamed: []Renamed{}}}
 	if len(paths) == 0 {
 		return rep, userError(nil, "Choose at least one project file to merge.")
 	}

@@ -560,3 +560,22 @@ func TestExistingSpansQueryUsesIndex(t *testing.T) {
 		t.Errorf("plan of the existing spans query: %s", got)
 	}
 }
+
+// TestMergeOpenCopy merges a copy that its annotator still has open: what they saved is still in the
+// file's write-ahead log.
+func TestMergeOpenCopy(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	copyPath := filepath.Join(t.TempDir(), "open"+Extension)
+	c := mustOpenAt(t, copyPath)
+	mustImport(t, c, layerRecord("alice", StatusDone, span("alice", "actor", 0, 4, "")))
+	if _, err := os.Stat(copyPath + "-wal"); err != nil {
+		t.Fatalf("no write-ahead log: %v", err)
+	}
+	rep, err := p.Merge(ctx, []string{copyPath}, MergeOptions{})
+	if err != nil || rep.Total.Spans != 1 {
+		t.Fatalf("Merge = %+v, %v", rep.Total, err)
+	}
+	// the annotator goes on working on their copy
+	mustImport(t, c, &Record{File: "more", Line: 1, Text: "more"})
+}
