@@ -63,15 +63,16 @@ type ImportOptions struct {
 
 // ImportReport says what an import did.
 type ImportReport struct {
-	Records          int      `json:"records"`
-	Documents        int      `json:"documents_added"`
-	DocumentsPresent int      `json:"documents_present"` // skipped: the same text was already in the project
-	Spans            int      `json:"spans_added"`
-	SpansPresent     int      `json:"spans_present"` // skipped: an identical span was already there
-	LabelsAdded      []string `json:"labels_added"`
-	AnnotatorsAdded  []string `json:"annotators_added"`
-	Notices          []string `json:"notices"` // what the user should know that did not stop the import
-	DryRun           bool     `json:"dry_run"`
+	Records          int       `json:"records"`
+	Documents        int       `json:"documents_added"`
+	DocumentsPresent int       `json:"documents_present"` // skipped: the same text was already in the project
+	Spans            int       `json:"spans_added"`
+	SpansPresent     int       `json:"spans_present"` // skipped: an identical span was already there
+	LabelsAdded      []string  `json:"labels_added"`
+	AnnotatorsAdded  []string  `json:"annotators_added"`
+	Renamed          []Renamed `json:"renamed"` // annotators whose different work was kept under another name
+	Notices          []string  `json:"notices"` // what the user should know that did not stop the import
+	DryRun           bool      `json:"dry_run"`
 }
 
 // Summary is the sentence that tells what an import did, for the command line and the app.
@@ -94,6 +95,9 @@ func (r ImportReport) Details() []string {
 	if len(r.AnnotatorsAdded) > 0 {
 		out = append(out, "New annotators: "+strings.Join(r.AnnotatorsAdded, ", "))
 	}
+	for _, rn := range r.Renamed {
+		out = append(out, rn.sentence())
+	}
 	for _, n := range r.Notices {
 		out = append(out, "Note: "+n)
 	}
@@ -112,6 +116,12 @@ func Plural(n int, noun string) string {
 // any record has a problem, Import goes on reading to report all of them (up to 100) and then adds
 // nothing: the error is *ImportErrors. Documents whose normalised text is already in the project are
 // not added again, but their spans are.
+//
+// Spans that name their annotator are reconciled as Merge does, per document and annotator, once all
+// records are read (so several records of the same document and annotator count as one): spans that
+// add to what the project holds under that name are added, and spans that differ from it are kept
+// under "NAME (from FILE)" (see Renamed). Spans given the default annotator (opts.Annotator) are
+// added to that annotator's.
 func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	if opts.Annotator != "" {
@@ -157,6 +167,9 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	if len(im.errs.Problems) > 0 {
 		return ImportReport{}, &im.errs
 	}
+	if err := im.reconcile(ctx, &rep); err != nil {
+		return ImportReport{}, err
+	}
 	if rep.Records == 0 {
 		rep.Notices = append(rep.Notices, "The input holds no documents.")
 	}
@@ -167,34 +180,48 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		im.sharedIDs.notice("1 document has", "%d documents have",
 			" an id that a document with another text already has: exports will show both under that id"))
 	rep.Notices = slices.DeleteFunc(rep.Notices, func(s string) bool { return s == "" })
-	if err := ctx.Err(); err != nil {
+	if err := commitUnlessDry(ctx, tx, opts.DryRun, "import"); err != nil {
 		return ImportReport{}, err
 	}
 	rep.DryRun = opts.DryRun
-	if !opts.DryRun {
-		if err := tx.Commit(); err != nil {
-			return ImportReport{}, fmt.Errorf("import: commit: %w", err)
-		}
-	}
 	rep.LabelsAdded = append([]string{}, im.labelsAdded...)
-	rep.AnnotatorsAdded = append([]string{}, im.annotatorsAdded...)
+	rep.AnnotatorsAdded = append([]string{}, im.rec.annotatorsAdded...)
 	rep.Notices = append([]string{}, rep.Notices...)
 	return rep, nil
 }
 
-// importer holds what one import transaction needs: prepared statements and name-to-id caches.
-type importer struct {
-	p          *Project
-	ctx        context.Context
-	tx         *sql.Tx
-	opts       ImportOptions
-	spanStmt   *sql.Stmt
-	labels     map[string]int64
-	labelSet   []Label
-	annotators map[string]int64
+// commitUnlessDry commits the transaction of a bulk change (what), unless it is a dry run or ctx
+// was cancelled meanwhile.
+func commitUnlessDry(ctx context.Context, tx *sql.Tx, dryRun bool, what string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dryRun {
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	return nil
+}
 
-	labelsAdded, annotatorsAdded []string
-	errs                         ImportErrors
+// importer holds what one import transaction needs: the reconciler with its prepared statements,
+// the label cache and the layers read so far.
+type importer struct {
+	p        *Project
+	ctx      context.Context
+	tx       *sql.Tx
+	opts     ImportOptions
+	rec      *reconciler
+	labels   map[string]int64
+	labelSet []Label
+
+	// the spans and statuses read, by document and annotator, reconciled once every record is read
+	layers  []*layer
+	layerOf map[layerKey]*layer
+
+	labelsAdded []string
+	errs        ImportErrors
 
 	// what the report tells but does not stop the import
 	relations, emptyDocs, sharedIDs places
@@ -239,7 +266,7 @@ func (p *places) notice(one, many, rest string) string {
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
-	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, labels: map[string]int64{}, annotators: map[string]int64{}}
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, labels: map[string]int64{}, layerOf: map[layerKey]*layer{}}
 	var err error
 	if im.labelSet, err = queryLabels(ctx, tx); err != nil {
 		return nil, err
@@ -247,15 +274,13 @@ func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOption
 	for _, l := range im.labelSet {
 		im.labels[l.Name] = l.ID
 	}
-	im.spanStmt, err = tx.PrepareContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	if im.rec, err = p.newReconciler(ctx, tx); err != nil {
+		return nil, err
 	}
 	return im, nil
 }
 
-func (im *importer) close() { im.spanStmt.Close() }
+func (im *importer) close() { im.rec.close() }
 
 func (im *importer) problem(e *ImportError) {
 	if len(im.errs.Problems) < maxProblems {
@@ -270,6 +295,7 @@ type preparedSpan struct {
 	start, end int
 	label      string
 	annotator  string
+	byDefault  bool // the annotator is the import's default, not named by the span
 	note       string
 }
 
@@ -316,7 +342,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
-		annotator := rs.Annotator
+		annotator, byDefault := rs.Annotator, rs.Annotator == ""
 		if annotator == "" {
 			annotator = im.opts.Annotator
 		}
@@ -341,7 +367,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
-		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, cleanNote(rs.Note)})
+		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note)})
 	}
 	statuses := map[string]Status{}
 	for _, annotator := range sortedKeys(rec.Statuses) {
@@ -393,44 +419,63 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		im.relations.add(rec.Relations, rec)
 	}
 	now := formatTime(im.p.now())
-	touched := map[int64]bool{}
 	for _, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
 			return err
 		}
-		annotatorID, err := im.annotatorID(s.annotator)
-		if err != nil {
-			return err
-		}
-		res, err := im.spanStmt.ExecContext(im.ctx, d.ID, annotatorID, labelID, s.start, s.end, s.note, now, now)
-		if err != nil {
-			return fmt.Errorf("import: insert span: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			rep.Spans++
-			touched[annotatorID] = true
-		} else {
-			rep.SpansPresent++
+		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
+		if !l.add(spanKey{s.start, s.end, labelID}, incomingSpan{note: s.note, created: now, updated: now}) {
+			rep.SpansPresent++ // twice in the input
 		}
 	}
-	// An annotator who got spans has started the document, unless the record says they have not (an
-	// export writes "new" for an annotator whose spans stayed after the status went back to new).
+	// A status the record gives wins over the "in progress" that spans bring (an export writes "new"
+	// for an annotator whose spans stayed after the status went back to new).
 	for _, annotator := range sortedKeys(statuses) {
-		annotatorID, err := im.annotatorID(annotator)
+		im.layer(d.ID, annotator, false, rec.File).setStatus(statuses[annotator])
+		if l := im.layerOf[layerKey{d.ID, annotator, true}]; l != nil {
+			l.setStatus(statuses[annotator])
+		}
+	}
+	return nil
+}
+
+// layerKey identifies a layer of an import: spans that name their annotator and spans given the
+// default annotator are kept apart, as only the former are reconciled.
+type layerKey struct {
+	docID     int64
+	annotator string
+	byDefault bool
+}
+
+// layer returns the layer of the document and annotator, starting it if needed.
+func (im *importer) layer(docID int64, annotator string, byDefault bool, file string) *layer {
+	k := layerKey{docID, annotator, byDefault}
+	l := im.layerOf[k]
+	if l == nil {
+		l = newLayer(docID, annotator, file, byDefault)
+		im.layerOf[k] = l
+		im.layers = append(im.layers, l)
+	}
+	return l
+}
+
+// reconcile brings every layer read into the project, in the order they were met.
+func (im *importer) reconcile(ctx context.Context, rep *ImportReport) error {
+	var renamed renames
+	for _, l := range im.layers {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res, err := im.rec.apply(l)
 		if err != nil {
 			return err
 		}
-		delete(touched, annotatorID)
-		if _, err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, statuses[annotator]); err != nil {
-			return err
-		}
+		rep.Spans += res.added
+		rep.SpansPresent += res.present
+		renamed.add(l, res)
 	}
-	for annotatorID := range touched {
-		if _, err := im.p.advanceStatus(im.ctx, im.tx, d.ID, annotatorID, StatusInProgress); err != nil {
-			return err
-		}
-	}
+	rep.Renamed = append([]Renamed{}, renamed...)
 	return nil
 }
 
@@ -448,23 +493,6 @@ func (im *importer) labelID(name string) (int64, error) {
 	im.labels[name] = l.ID
 	im.labelsAdded = append(im.labelsAdded, name)
 	return l.ID, nil
-}
-
-func (im *importer) annotatorID(name string) (int64, error) {
-	if id, ok := im.annotators[name]; ok {
-		return id, nil
-	}
-	id, err := im.p.annotatorID(im.ctx, im.tx, name, false)
-	if errors.Is(err, ErrNotFound) {
-		if id, err = im.p.annotatorID(im.ctx, im.tx, name, true); err == nil {
-			im.annotatorsAdded = append(im.annotatorsAdded, name)
-		}
-	}
-	if err != nil {
-		return 0, err
-	}
-	im.annotators[name] = id
-	return id, nil
 }
 
 // sameText reports whether a span's given text matches the document's: exactly, or once both are

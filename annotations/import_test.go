@@ -364,3 +364,55 @@ func TestSharedIDQueryUsesIndex(t *testing.T) {
 		t.Errorf("plan of the shared id query: %s", got)
 	}
 }
+
+// TestImportReconciles checks that spans naming their annotator are reconciled with the project's as
+// Merge does, over all the records of one import, while spans given the default annotator are added.
+func TestImportReconciles(t *testing.T) {
+	ctx := context.Background()
+	text := "Kyiv said 40 drones were shot down."
+	rec := func(line int, spans ...RecordSpan) *Record {
+		return &Record{File: "dir/batch.jsonl", Line: line, Text: text, Spans: spans}
+	}
+	kyiv := RecordSpan{Start: 0, End: 4, Label: "actor", Annotator: "alice"}
+	drones := RecordSpan{Start: 10, End: 19, Label: "figure", Annotator: "alice"}
+	shot := RecordSpan{Start: 25, End: 29, Label: "claim", Annotator: "alice"}
+	tests := map[string]struct {
+		records []any
+		opts    ImportOptions
+		want    []string
+		renamed []Renamed
+	}{
+		"records of one document are one set": {
+			records: []any{rec(1, kyiv), rec(2, drones)},
+			want:    []string{"alice actor 0-4", "alice figure 10-19"},
+		},
+		"other spans under the same name": {
+			records: []any{rec(1, drones), rec(2, shot)},
+			want:    []string{"alice actor 0-4", "alice (from batch) figure 10-19", "alice (from batch) claim 25-29"},
+			renamed: []Renamed{{Annotator: "alice", As: "alice (from batch)", File: "dir/batch.jsonl", Documents: 1}},
+		},
+		"the default annotator's spans are added": {
+			records: []any{rec(1, RecordSpan{Start: 10, End: 19, Label: "figure"})},
+			opts:    ImportOptions{Annotator: "alice"},
+			want:    []string{"alice actor 0-4", "alice figure 10-19"},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := mustOpen(t)
+			mustImport(t, p, rec(1, kyiv))
+			rep, err := p.Import(ctx, records(tt.records...), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			docs, _ := p.ListDocuments(ctx, DocumentQuery{})
+			spans, _ := p.Spans(ctx, docs[0].ID, "")
+			if got := spanKeys(spans); !slices.Equal(got, tt.want) {
+				t.Errorf("spans %v, want %v", got, tt.want)
+			}
+			if !slices.Equal(rep.Renamed, tt.renamed) && len(rep.Renamed)+len(tt.renamed) > 0 {
+				t.Errorf("renamed %+v, want %+v", rep.Renamed, tt.renamed)
+			}
+		})
+	}
+}

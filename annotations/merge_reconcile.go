@@ -1,0 +1,363 @@
+package annotations
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Reconciliation is what Merge and Import share: it brings one annotator's spans and status of one
+// document, as another copy of the project has them, into this project.
+//
+// The incoming spans and the project's spans of the same annotator name are compared as sets keyed
+// by (start, end, label):
+//   - incoming ⊆ project's (each incoming note equal, or empty): nothing to add;
+//   - project's ⊆ incoming (each of the project's notes equal, or empty): the missing spans are added
+//     and the empty notes filled in: the annotator sent a newer copy;
+//   - otherwise the same name holds different work. Nothing is overwritten: the incoming version
+//     goes under "NAME (from STEM)", STEM being the file's name without its extension, or
+//     "NAME (from STEM) 2" and so on when that name holds yet another version; the same rules apply
+//     to those names, so that merging the same file again adds nothing.
+//
+// The status follows the spans to where they went and is only ever raised.
+
+// Renamed is an annotator whose work in some documents differed from what the project holds under
+// the same name, and was kept under another name.
+type Renamed struct {
+	Annotator string `json:"annotator"` // the name in the file
+	As        string `json:"as"`        // the name the work was kept under
+	File      string `json:"file"`
+	Documents int    `json:"documents"`
+}
+
+// spanKey identifies a span within one annotator's layer of one document: labels are ids of this
+// project.
+type spanKey struct {
+	start, end int
+	label      int64
+}
+
+// incomingSpan is what a span brings besides its key.
+type incomingSpan struct {
+	note             string
+	created, updated string // stored form
+}
+
+// layer is one annotator's incoming spans and status of one document.
+type layer struct {
+	docID     int64
+	annotator string
+	file      string // for the report, and its stem for a conflict's name
+	// union adds the spans without comparing: spans given no annotator of their own (import's
+	// --annotator) join that annotator's whatever they hold.
+	union     bool
+	spans     map[spanKey]incomingSpan
+	order     []spanKey // as they came, for a stable order of insertion
+	status    Status
+	hasStatus bool
+}
+
+func newLayer(docID int64, annotator, file string, union bool) *layer {
+	return &layer{docID: docID, annotator: annotator, file: file, union: union, spans: map[spanKey]incomingSpan{}}
+}
+
+// add puts a span in the layer and reports whether it was new to it. A repeated span keeps its first
+// note unless that was empty.
+func (l *layer) add(k spanKey, s incomingSpan) bool {
+	if old, ok := l.spans[k]; ok {
+		if old.note == "" && s.note != "" {
+			old.note = s.note
+			l.spans[k] = old
+		}
+		return false
+	}
+	l.spans[k] = s
+	l.order = append(l.order, k)
+	return true
+}
+
+// setStatus records the layer's status; of two given, the further one.
+func (l *layer) setStatus(s Status) {
+	if !l.hasStatus || statusRank(s) > statusRank(l.status) {
+		l.status = s
+	}
+	l.hasStatus = true
+}
+
+func statusRank(s Status) int {
+	switch s {
+	case StatusInProgress:
+		return 1
+	case StatusDone:
+		return 2
+	}
+	return 0
+}
+
+// layerResult is what reconciling one layer did.
+type layerResult struct {
+	annotator      string // where the spans went
+	renamed        bool
+	added, present int
+	notesFilled    int
+	statusChanged  bool
+}
+
+// reconciler applies layers within one write transaction, with prepared statements and the
+// annotators it has met cached by name.
+type reconciler struct {
+	p   *Project
+	ctx context.Context
+	tx  *sql.Tx
+
+	existing, insert, fillNote, findAnnotator *sql.Stmt
+	annotators                                map[string]int64
+	annotatorsAdded                           []string
+}
+
+// existingSpansQuery lists an annotator's spans of a document.
+const existingSpansQuery = `SELECT start, "end", label_id, note FROM spans WHERE document_id = ? AND +annotator_id = ?`
+
+func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, error) {
+	r := &reconciler{p: p, ctx: ctx, tx: tx, annotators: map[string]int64{}}
+	for _, s := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		// "+annotator_id" keeps SQLite from reading all of the annotator's spans through
+		// spans_annotator_updated: the document's spans, through the unique index, are far fewer.
+		{&r.existing, existingSpansQuery},
+		{&r.insert, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&r.fillNote, `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
+			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`},
+		{&r.findAnnotator, `SELECT id FROM annotators WHERE name = ?`},
+	} {
+		stmt, err := tx.PrepareContext(ctx, s.query)
+		if err != nil {
+			r.close()
+			return nil, fmt.Errorf("reconcile: %w", err)
+		}
+		*s.stmt = stmt
+	}
+	return r, nil
+}
+
+func (r *reconciler) close() {
+	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.findAnnotator} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// apply brings l into the project.
+func (r *reconciler) apply(l *layer) (layerResult, error) {
+	var res layerResult
+	for n := 0; ; n++ {
+		name := conflictName(l.annotator, l.file, n)
+		id, err := r.lookup(name)
+		if err != nil {
+			return res, err
+		}
+		var have map[spanKey]string
+		if id != 0 {
+			if have, err = r.spansOf(l.docID, id); err != nil {
+				return res, err
+			}
+		}
+		var add, fill []spanKey
+		switch {
+		case l.union:
+			add, fill = missing(l, have)
+		case within(l, have):
+			// nothing to add
+		case covers(l, have):
+			add, fill = missing(l, have)
+		default:
+			continue // the name holds other work: try the next
+		}
+		res.annotator, res.renamed = name, n > 0
+		if id == 0 && (len(add) > 0 || l.hasStatus && l.status != StatusNew) {
+			if id, err = r.create(name); err != nil {
+				return res, err
+			}
+		}
+		if err := r.write(l, id, add, fill, &res); err != nil {
+			return res, err
+		}
+		res.present = len(l.spans) - res.added
+		return res, nil
+	}
+}
+
+// within reports whether every span of l is in have, with an equal note or none.
+func within(l *layer, have map[spanKey]string) bool {
+	for k, s := range l.spans {
+		note, ok := have[k]
+		if !ok || s.note != "" && s.note != note {
+			return false
+		}
+	}
+	return true
+}
+
+// covers reports whether every span of have is in l, with an equal note or none.
+func covers(l *layer, have map[spanKey]string) bool {
+	for k, note := range have {
+		s, ok := l.spans[k]
+		if !ok || note != "" && note != s.note {
+			return false
+		}
+	}
+	return true
+}
+
+// missing returns the spans of l not in have, and those whose note have lacks.
+func missing(l *layer, have map[spanKey]string) (add, fill []spanKey) {
+	for _, k := range l.order {
+		note, ok := have[k]
+		switch {
+		case !ok:
+			add = append(add, k)
+		case note == "" && l.spans[k].note != "":
+			fill = append(fill, k)
+		}
+	}
+	return add, fill
+}
+
+func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerResult) error {
+	for _, k := range add {
+		s := l.spans[k]
+		out, err := r.insert.ExecContext(r.ctx, l.docID, id, k.label, k.start, k.end, s.note, s.created, s.updated)
+		if err != nil {
+			return fmt.Errorf("reconcile: insert span: %w", err)
+		}
+		if n, _ := out.RowsAffected(); n == 1 {
+			res.added++
+		}
+	}
+	for _, k := range fill {
+		s := l.spans[k]
+		out, err := r.fillNote.ExecContext(r.ctx, s.note, s.updated, l.docID, id, k.label, k.start, k.end)
+		if err != nil {
+			return fmt.Errorf("reconcile: fill note: %w", err)
+		}
+		if n, _ := out.RowsAffected(); n == 1 {
+			res.notesFilled++
+		}
+	}
+	// An annotator who got spans has started the document, unless the source says how far they got.
+	status := l.status
+	if !l.hasStatus && res.added > 0 {
+		status = StatusInProgress
+	}
+	if id == 0 || status == "" {
+		return nil
+	}
+	changed, err := r.p.advanceStatus(r.ctx, r.tx, l.docID, id, status)
+	res.statusChanged = changed
+	return err
+}
+
+// spansOf returns the keys and notes of an annotator's spans of a document.
+func (r *reconciler) spansOf(docID, annotatorID int64) (map[spanKey]string, error) {
+	rows, err := r.existing.QueryContext(r.ctx, docID, annotatorID)
+	if err != nil {
+		return nil, fmt.Errorf("reconcile: %w", err)
+	}
+	defer rows.Close()
+	have := map[spanKey]string{}
+	for rows.Next() {
+		var k spanKey
+		var note string
+		if err := rows.Scan(&k.start, &k.end, &k.label, &note); err != nil {
+			return nil, fmt.Errorf("reconcile: %w", err)
+		}
+		have[k] = note
+	}
+	return have, rows.Err()
+}
+
+// lookup returns the id of the annotator called name, or 0 if there is none.
+func (r *reconciler) lookup(name string) (int64, error) {
+	if id, ok := r.annotators[name]; ok {
+		return id, nil
+	}
+	var id int64
+	err := r.findAnnotator.QueryRowContext(r.ctx, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("reconcile: annotator %q: %w", name, err)
+	}
+	r.annotators[name] = id
+	return id, nil
+}
+
+func (r *reconciler) create(name string) (int64, error) {
+	id, err := r.p.annotatorID(r.ctx, r.tx, name, true)
+	if err != nil {
+		return 0, err
+	}
+	r.annotators[name] = id
+	r.annotatorsAdded = append(r.annotatorsAdded, name)
+	return id, nil
+}
+
+// conflictName is the name the n-th version of annotator's work from file goes under: the name
+// itself, then "NAME (from STEM)", "NAME (from STEM) 2"... kept within the 100 characters a name may
+// have.
+func conflictName(annotator, file string, n int) string {
+	if n == 0 {
+		return annotator
+	}
+	suffix := ""
+	if n > 1 {
+		suffix = " " + strconv.Itoa(n)
+	}
+	stem := fileStem(file)
+	room := 100 - utf8.RuneCountInString(annotator+" (from )"+suffix)
+	if r := []rune(stem); len(r) > max(room, 1) {
+		stem = strings.TrimSpace(string(r[:max(room, 1)]))
+	}
+	return annotator + " (from " + stem + ")" + suffix
+}
+
+// fileStem is a file's name without folder and extension: "alice-copy" for /x/alice-copy.tagdesk.
+func fileStem(file string) string {
+	base := baseName(filepath.ToSlash(file))
+	if stem := strings.TrimSuffix(base, filepath.Ext(base)); stem != "" {
+		return stem
+	}
+	return base
+}
+
+// renames gathers the layers that went under another name, for a report.
+type renames []Renamed
+
+func (rs *renames) add(l *layer, res layerResult) {
+	if !res.renamed {
+		return
+	}
+	for i := range *rs {
+		if r := &(*rs)[i]; r.Annotator == l.annotator && r.As == res.annotator && r.File == l.file {
+			r.Documents++
+			return
+		}
+	}
+	*rs = append(*rs, Renamed{Annotator: l.annotator, As: res.annotator, File: l.file, Documents: 1})
+}
+
+// sentence says what happened to r, for a report's details.
+func (r Renamed) sentence() string {
+	return fmt.Sprintf("%s's work in %s of %s differs from the project's and was kept as %q.",
+		r.Annotator, Plural(r.Documents, "document"), baseName(r.File), r.As)
+}
