@@ -52,7 +52,7 @@ type ArticleView struct {
 	lane   []int              // lane of each span's bar
 	maxEnd []int              // maxEnd[i] is the greatest end among spans[:i+1]
 	colors map[string]color.NRGBA
-	layers []Layer      // other annotators' spans, drawn as marks in rows of their own (review mode)
+	layers []Layer     // other annotators' spans, drawn as marks in rows of their own (review mode)
 	mark   *text.Range // a stretch of text outlined for the user (review mode's current conflict)
 
 	caret, anchor int         // the selection is [min, max) of the two

@@ -51,6 +51,14 @@ var Shortcuts = []shortcutGroup{
 		{"Ctrl+= / Ctrl+- / Ctrl+0", "larger / smaller / normal text"},
 		{"F1", "this sheet"},
 	}},
+	{"Review (Ctrl+Shift+R turns review mode on and off)", []shortcut{
+		{"J / K, Down / Up", "next / previous conflict"},
+		{"1 … 9", "accept annotator N's version of the conflict into the gold layer (no span there: reject)"},
+		{"X", "reject the conflict: no span belongs there"},
+		{"E", "edit the gold layer at the conflict with the labelling keys; Esc goes back to the conflicts"},
+		{"Ctrl+Enter", "mark the document reviewed and open the next one not reviewed"},
+		{"Ctrl+Z / Ctrl+Shift+Z", "undo / redo decisions as any edit"},
+	}},
 }
 
 // showShortcuts opens the shortcuts sheet and returns it.

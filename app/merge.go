@@ -6,7 +6,6 @@ import (
 	"log"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -41,23 +40,12 @@ type mergeDialog struct {
 	mergeButton  *widget.Button
 	chooser      *dialog.CustomDialog
 
-	progress     *dialog.CustomDialog
-	bar          *widget.ProgressBar
-	status       *widget.Label
-	cancelButton *widget.Button
-	cancel       context.CancelFunc
-
-	result  *dialog.CustomDialog
-	message *widget.Label // the sentence that ends the merge
-	details *widget.Label // each file's counts, new labels and annotators, renamed annotators
-	report  annotations.MergeReport
-
-	hold     func()        // as importDialog.hold
-	finished chan struct{} // closed once the result is shown and done has returned
+	task
+	report annotations.MergeReport
 }
 
 func newMergeDialog(parent fyne.Window, p *annotations.Project, done func(annotations.MergeReport)) *mergeDialog {
-	d := &mergeDialog{parent: parent, project: p, done: done, selected: -1, finished: make(chan struct{})}
+	d := &mergeDialog{parent: parent, project: p, done: done, selected: -1, task: newTask(parent)}
 	d.list = widget.NewList(func() int { return len(d.paths) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(d.paths[i]) })
@@ -156,18 +144,10 @@ func (d *mergeDialog) start() {
 	}
 	d.chooser.Hide()
 	paths := slices.Clone(d.paths)
-	ctx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
-	d.bar = widget.NewProgressBar()
-	d.status = widget.NewLabel("Reading…")
-	d.progress, d.cancelButton = progressDialog(d.parent, "Merging "+displayName(paths),
-		"Cancel stops the merge and leaves the project as it was.", d.bar, d.status, d.stop)
-	d.progress.Show()
+	ctx, cancel := d.begin("Merging "+displayName(paths), "Reading…", "Cancel stops the merge and leaves the project as it was.")
 	go func() {
 		rep, err := d.project.Merge(ctx, paths, annotations.MergeOptions{Progress: func(mp annotations.MergeProgress) {
-			if d.hold != nil {
-				d.hold()
-			}
+			d.tick()
 			fyne.Do(func() { d.showProgress(mp) })
 		}})
 		cancel()
@@ -179,37 +159,20 @@ func (d *mergeDialog) start() {
 }
 
 func (d *mergeDialog) showProgress(mp annotations.MergeProgress) {
-	d.bar.SetValue(mp.Fraction())
-	if !d.cancelButton.Disabled() {
-		d.status.SetText(filepath.Base(mp.File) + ": " + annotations.Plural(mp.Documents, "document") + " merged")
-	}
-}
-
-// stop cancels the merge; nothing of it is written.
-func (d *mergeDialog) stop() {
-	d.cancel()
-	d.cancelButton.Disable()
-	d.status.SetText("Cancelling…")
+	d.advance(mp.Fraction(), filepath.Base(mp.File)+": "+annotations.Plural(mp.Documents, "document")+" merged")
 }
 
 func (d *mergeDialog) finish(rep annotations.MergeReport, err error) {
-	d.progress.Hide()
 	d.report = rep
-	title, details := "Merge finished", []string(nil)
-	if err == nil {
-		d.message = widget.NewLabel(rep.Summary())
-		details = rep.Details()
-	} else {
-		title = "Nothing was merged"
-		d.message = widget.NewLabel(mergeFailure(err))
+	if err != nil {
+		d.end("Nothing was merged", mergeFailure(err), nil, nil)
+		return
 	}
-	d.details = widget.NewLabel(strings.Join(details, "\n"))
-	d.result = resultDialog(d.parent, title, d.message, d.details)
-	d.result.Show()
-	if err == nil && d.done != nil {
-		d.done(rep)
-	}
-	close(d.finished)
+	d.end("Merge finished", rep.Summary(), rep.Details(), func() {
+		if d.done != nil {
+			d.done(rep)
+		}
+	})
 }
 
 // mergeFailure is the sentence for a failed merge, which always says that nothing was merged.

@@ -287,25 +287,12 @@ type importDialog struct {
 	strict    *widget.Check
 	options   *dialog.FormDialog
 
-	progress     *dialog.CustomDialog
-	bar          *widget.ProgressBar
-	status       *widget.Label
-	cancelButton *widget.Button
-	cancel       context.CancelFunc
-
-	result  *dialog.CustomDialog
-	message *widget.Label // the sentence that ends the import
-	details *widget.Label // new labels and notices, or the problems found
-	report  annotations.ImportReport
-
-	// hold, if set, runs on the worker goroutine before each progress report: tests hold the work
-	// there to cancel it at a known point.
-	hold     func()
-	finished chan struct{} // closed once the result is shown and done has returned
+	task
+	report annotations.ImportReport
 }
 
 func newImportDialog(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), paths []string) *importDialog {
-	d := &importDialog{parent: parent, project: p, done: done, paths: paths, finished: make(chan struct{})}
+	d := &importDialog{parent: parent, project: p, done: done, paths: paths, task: newTask(parent)}
 	var labels []string
 	for _, c := range importFormats {
 		labels = append(labels, c.label)
@@ -355,18 +342,10 @@ func (d *importDialog) start() {
 			StrictLabels: d.strict.Checked,
 		},
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
-	d.bar = widget.NewProgressBar()
-	d.status = widget.NewLabel("Reading…")
-	d.progress, d.cancelButton = progressDialog(d.parent, "Importing "+displayName(d.paths),
-		"Cancel stops the import and leaves the project as it was.", d.bar, d.status, d.stop)
-	d.progress.Show()
+	ctx, cancel := d.begin("Importing "+displayName(d.paths), "Reading…", "Cancel stops the import and leaves the project as it was.")
 	go func() {
 		rep, err := runImport(ctx, d.project, job, func(pr importProgress) {
-			if d.hold != nil {
-				d.hold()
-			}
+			d.tick()
 			fyne.Do(func() { d.showProgress(pr) })
 		})
 		cancel()
@@ -378,47 +357,29 @@ func (d *importDialog) start() {
 }
 
 func (d *importDialog) showProgress(pr importProgress) {
-	d.bar.SetValue(float64(thousandths(pr.Read, pr.Total)) / 1000)
-	if d.cancelButton.Disabled() {
-		return // keep "Cancelling…"
-	}
 	text := annotations.Plural(pr.Records, "document") + " read"
 	if pr.Done {
 		text += "; saving…"
 	}
-	d.status.SetText(text)
-}
-
-// stop cancels the import; nothing of it is written.
-func (d *importDialog) stop() {
-	d.cancel()
-	d.cancelButton.Disable()
-	d.status.SetText("Cancelling…")
+	d.advance(float64(thousandths(pr.Read, pr.Total))/1000, text)
 }
 
 func (d *importDialog) finish(rep annotations.ImportReport, err error) {
-	d.progress.Hide()
 	d.report = rep
-	title := "Import finished"
-	var details []string
-	if err == nil {
-		d.message = widget.NewLabel(rep.Summary())
-		details = rep.Details()
-	} else {
-		title = "Nothing was imported"
-		d.message = widget.NewLabel(importFailure(err))
+	if err != nil {
+		var details []string
 		var ie *annotations.ImportErrors
 		if errors.As(err, &ie) && (len(ie.Problems) > 1 || ie.More > 0) {
 			details = strings.Split(ie.Error(), "\n")
 		}
+		d.end("Nothing was imported", importFailure(err), details, nil)
+		return
 	}
-	d.details = widget.NewLabel(strings.Join(details, "\n"))
-	d.result = resultDialog(d.parent, title, d.message, d.details)
-	d.result.Show()
-	if err == nil && d.done != nil {
-		d.done(rep)
-	}
-	close(d.finished)
+	d.end("Import finished", rep.Summary(), rep.Details(), func() {
+		if d.done != nil {
+			d.done(rep)
+		}
+	})
 }
 
 // importFailure is the sentence for a failed import, which always says that nothing was imported.
@@ -450,17 +411,7 @@ type exportDialog struct {
 
 	replace *dialog.ConfirmDialog // asks before replacing an existing file
 
-	progress     *dialog.CustomDialog
-	bar          *widget.ProgressBar
-	status       *widget.Label
-	cancelButton *widget.Button
-	cancel       context.CancelFunc
-
-	result  *dialog.CustomDialog
-	message *widget.Label // the sentence that ends the export, or says why it did not start
-
-	hold     func() // as importDialog.hold
-	finished chan struct{}
+	task
 }
 
 const (
@@ -471,7 +422,7 @@ const (
 )
 
 func newExportDialog(parent fyne.Window, p *annotations.Project, annotator string) *exportDialog {
-	d := &exportDialog{parent: parent, project: p, annotator: annotator, finished: make(chan struct{})}
+	d := &exportDialog{parent: parent, project: p, annotator: annotator, task: newTask(parent)}
 	var labels []string
 	for _, c := range exportFormats {
 		labels = append(labels, c.label)
@@ -628,18 +579,10 @@ func (d *exportDialog) submit() {
 
 // start runs the export off the UI goroutine.
 func (d *exportDialog) start(job exportJob) {
-	ctx, cancel := context.WithCancel(context.Background())
-	d.cancel = cancel
-	d.bar = widget.NewProgressBar()
-	d.status = widget.NewLabel("Reading the project…")
-	d.progress, d.cancelButton = progressDialog(d.parent, "Exporting to "+filepath.Base(job.Path),
-		"Cancel stops the export and writes nothing.", d.bar, d.status, d.stop)
-	d.progress.Show()
+	ctx, cancel := d.begin("Exporting to "+filepath.Base(job.Path), "Reading the project…", "Cancel stops the export and writes nothing.")
 	go func() {
 		res, err := runExport(ctx, d.project, job, func(written, total int) {
-			if d.hold != nil {
-				d.hold()
-			}
+			d.tick()
 			fyne.Do(func() { d.showProgress(written, total) })
 		})
 		cancel()
@@ -651,20 +594,11 @@ func (d *exportDialog) start(job exportJob) {
 }
 
 func (d *exportDialog) showProgress(written, total int) {
-	d.bar.SetValue(float64(thousandths(int64(written), int64(total))) / 1000)
-	if !d.cancelButton.Disabled() {
-		d.status.SetText(fmt.Sprintf("%d of %s written", written, annotations.Plural(total, "document")))
-	}
-}
-
-func (d *exportDialog) stop() {
-	d.cancel()
-	d.cancelButton.Disable()
-	d.status.SetText("Cancelling…")
+	d.advance(float64(thousandths(int64(written), int64(total)))/1000,
+		fmt.Sprintf("%d of %s written", written, annotations.Plural(total, "document")))
 }
 
 func (d *exportDialog) finish(res exportResult, err error) {
-	d.progress.Hide()
 	title, msg := "Export finished", ""
 	switch {
 	case err == nil:
@@ -674,10 +608,7 @@ func (d *exportDialog) finish(res exportResult, err error) {
 	default:
 		title, msg = "Export failed", annotations.Message(err)
 	}
-	d.message = widget.NewLabel(msg)
-	d.result = resultDialog(d.parent, title, d.message, nil)
-	d.result.Show()
-	close(d.finished)
+	d.end(title, msg, nil, nil)
 }
 
 // progressDialog returns a dialog showing what runs, a hint, the bar and a status line, with a

@@ -50,8 +50,8 @@ type Window struct {
 	undoBtn *widget.Button
 	redoBtn *widget.Button
 	palette *Palette
-	centre  *fyne.Container // the find bar over the article view
-	side    *fyne.Container // the label panel, or the review panel in review mode
+	centre  *fyne.Container  // the find bar over the article view
+	side    *fyne.Container  // the label panel, or the review panel in review mode
 	split   *container.Split // the article view and the side panels
 
 	reviewPanel *ReviewPanel
@@ -605,6 +605,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Redo", "Ctrl+Shift+Z", w.redo},
 		{"Import documents…", "", w.importFiles},
 		{"Import a folder of .txt files…", "", w.importFolder},
+		{"Merge annotators' project files…", "", w.mergeFiles},
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
 		{"Review mode on or off", "Ctrl+Shift+R", func() { w.setReviewing(!w.review.on) }},
@@ -641,11 +642,20 @@ func (w *Window) importFolder() {
 func (w *Window) importButton() *widget.Button {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon("Import…", theme.DownloadIcon(), func() {
-		menu := fyne.NewMenu("", fyne.NewMenuItem("Files…", w.importFiles), fyne.NewMenuItem("A folder of .txt files…", w.importFolder))
+		menu := fyne.NewMenu("", fyne.NewMenuItem("Files…", w.importFiles), fyne.NewMenuItem("A folder of .txt files…", w.importFolder),
+			fyne.NewMenuItem("Merge project files…", w.mergeFiles))
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).AddXY(0, b.Size().Height)
 		widget.ShowPopUpMenuAtPosition(menu, w.Canvas(), pos)
 	})
 	return b
+}
+
+// mergeFiles brings annotators' copies of the project into it.
+func (w *Window) mergeFiles() {
+	w.Canvas().Unfocus()
+	ShowMerge(w.Window, w.project, func(annotations.MergeReport) {
+		w.load()
+	})
 }
 
 func (w *Window) exportFiles() {
