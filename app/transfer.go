@@ -416,6 +416,7 @@ type exportDialog struct {
 
 const (
 	allAnnotators = "All annotators"
+	goldLayer     = "The gold layer (review's decisions)"
 	allDocuments  = "All documents"
 	doneDocuments = "Done"
 	inProgress    = "In progress"
@@ -432,7 +433,7 @@ func newExportDialog(parent fyne.Window, p *annotations.Project, annotator strin
 	if annotator != "" {
 		whose = append(whose, d.mine())
 	}
-	d.whose = widget.NewRadioGroup(append(whose, allAnnotators), func(string) { d.optionsChanged() })
+	d.whose = widget.NewRadioGroup(append(whose, allAnnotators, goldLayer), func(string) { d.optionsChanged() })
 	d.whose.Required = true
 	d.which = widget.NewRadioGroup([]string{allDocuments, doneDocuments, inProgress}, func(string) { d.optionsChanged() })
 	d.which.Required = true
@@ -480,7 +481,10 @@ func (d *exportDialog) job() exportJob {
 		Format: exportFormats[max(d.format.SelectedIndex(), 0)].name,
 	}
 	j.Excel = j.Format == formats.CSV && d.excel.Checked
-	if d.annotator != "" && d.whose.Selected == d.mine() {
+	switch {
+	case d.whose.Selected == goldLayer:
+		j.Query.Annotators = []string{annotations.Gold}
+	case d.annotator != "" && d.whose.Selected == d.mine():
 		j.Query.Annotators = []string{d.annotator}
 	}
 	switch d.which.Selected {

@@ -616,11 +616,12 @@ func TestExportDialogNames(t *testing.T) {
 		"typed name is kept":    {annotator: "alice", format: 0, which: doneDocuments, typed: "mine.csv", want: "mine.csv", wantAnnotator: []string{"alice"}},
 		"no annotator, no mine": {format: 0, whose: allAnnotators, which: doneDocuments, want: "gui-done.csv"},
 		"mine is the default":   {annotator: "bob", format: 1, which: allDocuments, want: "gui-bob.jsonl", wantAnnotator: []string{"bob"}},
+		"the gold layer":        {annotator: "bob", format: 1, whose: goldLayer, which: doneDocuments, want: "gui-gold-done.jsonl", wantAnnotator: []string{"gold"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			d := newExportDialog(w, p, tt.annotator)
-			if tt.annotator == "" && len(d.whose.Options) != 1 {
+			if tt.annotator == "" && len(d.whose.Options) != 2 {
 				t.Errorf("without an annotator the choices are %q", d.whose.Options)
 			}
 			if tt.typed != "" {
