@@ -41,7 +41,7 @@ func metadata() fyne.AppMetadata {
 	}
 }
 
-var commands = []*command{importCommand, exportCommand, mergeCommand, statsCommand, checkCommand, labelsCommand}
+var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -218,3 +218,51 @@ func (g *Segments) SnapWords(a, b int) Range {
 	}
 	return Range{g.words[i].Start, g.words[j].End}
 }
+
+// Words returns the word segments of s that are not white space, the same ranges as
+// Segment(s).Words(), for about a third of the cost: it runs only Unicode's word and grapheme cluster
+// rules, not the sentence and line-break rules. Segment reports a word boundary only where a grapheme
+// cluster ends, so Words does the same: a word boundary inside a cluster (after a prepended mark such
+// as U+0600) is not one.
+func Words(s string) []Range {
+	out := make([]Range, 0, len(s)/6) // about one word in six bytes of prose
+	var (
+		pos, cp            int // byte and code point offset of the next cluster
+		segStart, segSpace = 0, true
+		wordEnd            int // byte offset of the next word boundary not passed yet
+		wordRest           = s
+		wordState          = -1
+		rest               = s
+		state              = -1
+	)
+	for len(rest) > 0 {
+		var cluster string
+		n := 1
+		if c := rest[0]; c < utf8.RuneSelf && (len(rest) == 1 || rest[1] < utf8.RuneSelf && !(c == '\r' && rest[1] == '\n')) {
+			// An ASCII character before another ASCII character is a cluster of its own, and a cluster
+			// that starts after it starts afresh: no grapheme rule looks back past an ASCII character.
+			cluster, rest, state = rest[:1], rest[1:], -1
+		} else {
+			cluster, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+			n = utf8.RuneCountInString(cluster)
+		}
+		r, _ := utf8.DecodeRuneInString(cluster)
+		if !unicode.IsSpace(r) {
+			segSpace = false
+		}
+		pos += len(cluster)
+		cp += n
+		for wordEnd < pos {
+			var w string
+			w, wordRest, wordState = uniseg.FirstWordInString(wordRest, wordState)
+			wordEnd += len(w)
+		}
+		if wordEnd == pos {
+			if !segSpace {
+				out = append(out, Range{segStart, cp})
+			}
+			segStart, segSpace = cp, true
+		}
+	}
+	return out
+}

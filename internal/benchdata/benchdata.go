@@ -1,6 +1,6 @@
 // Package benchdata writes a reproducible corpus of annotated articles in Tagdesk JSONL for
 // benchmarks: war-reporting-like French and English text with accents, quotes and figures, and
-// nested and overlapping spans of two annotators.
+// nested and overlapping spans of two or more annotators.
 package benchdata
 
 import (
@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,28 +22,67 @@ var words = strings.Fields(`selon l’état-major les forces russes ont perdu en
 
 var labels = []string{"actor", "figure", "weapon", "claim"}
 
-// Write writes docs documents of about 4,000 characters, each with spansPerDoc spans, to w.
+// Options say what WriteOptions writes. A zero field takes the default that Write uses.
+type Options struct {
+	Docs int
+	// Spans is how many spans a document has in all, or with Shared, how many each annotator has.
+	Spans int
+	// Annotators own the spans; default alice and bob.
+	Annotators []string
+	// MinChars and MaxChars bound a document's length in characters (before the document's number
+	// that ends it); default 4,000 each.
+	MinChars, MaxChars int
+	// Status, when set, is every annotator's status of every document, such as "done".
+	Status string
+	// Shared has the annotators annotate alike, as people following one guideline do: each
+	// annotator's spans are mostly drawn from spans the document shares among them, some with an end
+	// moved by a word or another label, and the rest are the annotator's own.
+	Shared bool
+}
+
+type span struct {
+	Start     int    `json:"start"`
+	End       int    `json:"end"`
+	Label     string `json:"label"`
+	Annotator string `json:"annotator"`
+}
+
+type line struct {
+	ID     string            `json:"id"`
+	Text   string            `json:"text"`
+	Spans  []span            `json:"spans"`
+	Status map[string]string `json:"status,omitempty"`
+}
+
+// Write writes docs documents of about 4,000 characters, each with spansPerDoc spans of alice and
+// bob, to w.
 func Write(w io.Writer, docs, spansPerDoc int) error {
+	return WriteOptions(w, Options{Docs: docs, Spans: spansPerDoc})
+}
+
+// WriteOptions writes the corpus o describes to w; the same options always give the same bytes.
+func WriteOptions(w io.Writer, o Options) error {
+	if len(o.Annotators) == 0 {
+		o.Annotators = []string{"alice", "bob"}
+	}
+	if o.MinChars == 0 {
+		o.MinChars = 4000
+	}
+	o.MaxChars = max(o.MaxChars, o.MinChars)
 	r := rand.New(rand.NewPCG(1, 2))
+	lengths := rand.New(rand.NewPCG(3, 4)) // apart, so that Write's corpus stays as it was
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	type span struct {
-		Start     int    `json:"start"`
-		End       int    `json:"end"`
-		Label     string `json:"label"`
-		Annotator string `json:"annotator"`
-	}
-	type line struct {
-		ID    string `json:"id"`
-		Text  string `json:"text"`
-		Spans []span `json:"spans"`
-	}
-	for d := range docs {
+	for d := range o.Docs {
+		target := o.MinChars
+		if o.MaxChars > o.MinChars {
+			target += lengths.IntN(o.MaxChars - o.MinChars + 1)
+		}
 		var b strings.Builder
 		var starts []int // code point offset of each word
 		n := 0
-		for n < 4000 {
+		for n < target {
 			if len(starts) > 0 {
 				sep := " "
 				if r.IntN(12) == 0 {
@@ -65,15 +105,58 @@ func Write(w io.Writer, docs, spansPerDoc int) error {
 				ends[i] = n
 			}
 		}
+		// random returns a span of one to six words, so that spans nest and overlap
+		random := func(annotator string) span {
+			i := r.IntN(len(starts))
+			j := min(i+r.IntN(6), len(starts)-1)
+			return span{starts[i], ends[j], labels[r.IntN(len(labels))], annotator}
+		}
 		l := line{ID: fmt.Sprintf("doc-%05d", d), Text: b.String()}
 		seen := map[span]bool{}
-		for len(l.Spans) < spansPerDoc {
-			i := r.IntN(len(starts))
-			j := min(i+r.IntN(6), len(starts)-1) // one to six words, so spans nest and overlap
-			s := span{starts[i], ends[j], labels[r.IntN(len(labels))], []string{"alice", "bob"}[r.IntN(2)]}
-			if !seen[s] {
-				seen[s] = true
-				l.Spans = append(l.Spans, s)
+		add := func(s span) bool {
+			if seen[s] {
+				return false
+			}
+			seen[s] = true
+			l.Spans = append(l.Spans, s)
+			return true
+		}
+		if o.Shared {
+			pool := make([]span, o.Spans)
+			for i := range pool {
+				pool[i] = random("")
+			}
+			for _, a := range o.Annotators {
+				for i, have := 0, 0; have < o.Spans; i++ {
+					s := random(a)
+					if i < len(pool) && r.IntN(5) > 0 { // four in five from the shared spans
+						s = pool[i]
+						s.Annotator = a
+						switch r.IntN(10) {
+						case 0: // the end moved by a word
+							if k := slices.Index(ends, s.End) + 1; k > 0 && k < len(ends) {
+								s.End = ends[k]
+							}
+						case 1:
+							s.Label = labels[r.IntN(len(labels))]
+						}
+					}
+					if add(s) {
+						have++
+					}
+				}
+			}
+		} else {
+			for len(l.Spans) < o.Spans {
+				s := random("")
+				s.Annotator = o.Annotators[r.IntN(len(o.Annotators))]
+				add(s)
+			}
+		}
+		if o.Status != "" {
+			l.Status = map[string]string{}
+			for _, a := range o.Annotators {
+				l.Status[a] = o.Status
 			}
 		}
 		if err := enc.Encode(l); err != nil {
