@@ -14,6 +14,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/agreement"
 )
 
 // navigatorPage is how many documents the navigator reads from the store at a time.
@@ -40,11 +41,13 @@ type Navigator struct {
 	current int64
 	done    int
 	query   string
-	gen     int            // counts filter runs, so that an old one's result is dropped
-	loads   atomic.Int64   // counts loads, so that an old one stops (typing does not stop a load)
-	work    sync.WaitGroup // background loads and filters, for tests
-	syncing bool           // the list's selection is being set from code
-	review  bool           // the statuses are the gold layer's: review's words for them
+	gen     int                       // counts filter runs, so that an old one's result is dropped
+	loads   atomic.Int64              // counts loads, so that an old one stops (typing does not stop a load)
+	work    sync.WaitGroup            // background loads and filters, for tests
+	syncing bool                      // the list's selection is being set from code
+	review  bool                      // the statuses are the gold layer's: review's words for them
+	scores  map[int64]agreement.Value // agreement per document, shown in review mode
+	worst   bool                      // without a search, list the lowest agreement first
 }
 
 // NewNavigator returns an empty navigator.
@@ -215,6 +218,7 @@ func (n *Navigator) add(docs []annotations.DocumentEntry) {
 		for k := len(n.shown); k < len(n.all); k++ {
 			n.shown = append(n.shown, k)
 		}
+		n.sortShown()
 		n.list.Refresh()
 	} else {
 		n.filter(n.query)
@@ -237,6 +241,7 @@ func (n *Navigator) filter(q string) {
 		for k := range n.shown {
 			n.shown[k] = k
 		}
+		n.sortShown()
 		n.marks = nil
 		n.list.Refresh()
 		n.SetCurrent(n.current)
@@ -311,6 +316,9 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if n.review {
 		status = reviewText(e.Status)
 	}
+	if v, ok := n.scores[e.ID]; ok && n.review && v.Defined {
+		status += fmt.Sprintf(" · F1 %.2f", v.V)
+	}
 	state.SetText(fmt.Sprintf("%s · %d", status, e.Spans))
 	if e.Status == annotations.StatusDone {
 		state.Importance = widget.SuccessImportance
@@ -375,6 +383,37 @@ func reviewText(s annotations.Status) string {
 		return "in review"
 	}
 	return "to review"
+}
+
+// SetScores gives the agreement of each document, shown beside its status in review mode; with worst,
+// the list (when not searching) shows the documents from the lowest agreement up, so a reviewer
+// starts where the annotators disagree most. nil removes them.
+func (n *Navigator) SetScores(scores map[int64]agreement.Value, worst bool) {
+	n.scores, n.worst = scores, worst
+	n.filter(n.query)
+}
+
+// sortShown orders the unfiltered list: by id, or with worst, by agreement from the lowest up, the
+// documents without one last.
+func (n *Navigator) sortShown() {
+	if !n.worst || n.scores == nil {
+		return
+	}
+	slices.SortStableFunc(n.shown, func(a, b int) int {
+		va, vb := n.scores[n.all[a].ID], n.scores[n.all[b].ID]
+		switch {
+		case va.Defined != vb.Defined:
+			if va.Defined {
+				return -1
+			}
+			return 1
+		case va.V < vb.V:
+			return -1
+		case va.V > vb.V:
+			return 1
+		}
+		return 0
+	})
 }
 
 // SetReviewing makes the list speak of review: the statuses it is given are the gold layer's.

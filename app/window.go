@@ -143,6 +143,7 @@ func (w *Window) build() {
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
 		w.reviewBtn,
+		widget.NewButtonWithIcon("Agreement…", theme.GridIcon(), w.showAgreement),
 		w.undoBtn, w.redoBtn,
 		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), w.showHelp),
 	)
@@ -610,6 +611,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Edit the label set…", "", w.editLabels},
 		{"Review mode on or off", "Ctrl+Shift+R", func() { w.setReviewing(!w.review.on) }},
 		{"Accept agreed spans into the gold layer", "", w.acceptAgreed},
+		{"Agreement between annotators…", "", w.showAgreement},
 		{"Change annotator…", "", func() { w.askAnnotator(false) }},
 		{"Keyboard shortcuts", "F1", w.showHelp},
 		{"Larger text", "Ctrl+=", func() { w.zoom(2) }},
@@ -655,6 +657,9 @@ func (w *Window) mergeFiles() {
 	w.Canvas().Unfocus()
 	ShowMerge(w.Window, w.project, func(annotations.MergeReport) {
 		w.load()
+		if w.review.on {
+			w.scoreDocuments()
+		}
 	})
 }
 

@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"testing"
 	"unicode/utf8"
 )
