@@ -81,7 +81,9 @@ func (s *agreementSheet) content(win fyne.Window, p *annotations.Project, labels
 	everyone.Wrapping = fyne.TextWrapWord
 	bold := fyne.TextStyle{Bold: true}
 	body := container.NewVBox(
-		container.NewHBox(widget.NewLabel("Pair:"), s.pair, widget.NewLabel("F1 mode of the chart:"), s.mode),
+		container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, widget.NewLabel("Pair:"), nil, s.pair),
+			container.NewBorder(nil, nil, widget.NewLabel("F1 mode of the chart:"), nil, s.mode)),
 		s.allCheck(win, p, labels, all),
 		s.summary,
 		s.table,

@@ -41,7 +41,7 @@ func benchProject(b *testing.B, docs int) *annotations.Project {
 }
 
 // BenchmarkCompute10k measures Compute, and beside it the floor it cannot go under: the one pass of
-// Project.Export that reads the documents and spans, which Compute overlaps with its own work.
+// Project.EachAnnotated that reads the documents and spans, which Compute overlaps with its own work.
 func BenchmarkCompute10k(b *testing.B) {
 	docs := benchDocs
 	if testing.Short() {
@@ -61,10 +61,9 @@ func BenchmarkCompute10k(b *testing.B) {
 		}
 		b.ReportMetric(float64(docs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 	})
-	b.Run("export_only", func(b *testing.B) {
+	b.Run("read_only", func(b *testing.B) {
 		for b.Loop() {
-			err := p.Export(ctx, annotations.ExportQuery{Annotators: []string{"ana", "ben", "cleo"}},
-				func(*annotations.ExportDocument) error { return nil })
+			err := p.EachAnnotated(ctx, []string{"ana", "ben", "cleo"}, func(*annotations.AnnotatedDocument) error { return nil })
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -179,7 +179,7 @@ func Compute(ctx context.Context, p *annotations.Project, opts Options) (*Report
 			}
 		}()
 	}
-	err = p.Export(ctx, annotations.ExportQuery{Annotators: annotators}, func(d *annotations.ExportDocument) error {
+	err = p.EachAnnotated(ctx, annotators, func(d *annotations.AnnotatedDocument) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ type job struct {
 }
 
 // job returns the document to compare, or nil when fewer than two annotators qualify for it.
-func (c *computation) job(d *annotations.ExportDocument) *job {
+func (c *computation) job(d *annotations.AnnotatedDocument) *job {
 	j := &job{id: d.ID, text: d.Text, qualify: make([]bool, len(c.annotators))}
 	for a, name := range c.annotators {
 		st, touched := d.Statuses[name]
