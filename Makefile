@@ -46,6 +46,7 @@ bench: bench-deps build
 # Each fuzz target for FUZZTIME (default 1m).
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./annotations/text
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 
