@@ -11,7 +11,7 @@ import (
 type AnnotatedDocument struct {
 	ID       int64
 	Text     string
-	Spans    []Span // DocumentID, Annotator, Label, Start and End only; in (start, end) order
+	Spans    []Span            // DocumentID, Annotator, Label, Start and End only; in (start, end) order
 	Statuses map[string]Status // of the annotators with spans or a status here; new when they have only spans
 }
 
