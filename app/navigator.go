@@ -400,19 +400,7 @@ func (n *Navigator) sortShown() {
 		return
 	}
 	slices.SortStableFunc(n.shown, func(a, b int) int {
-		va, vb := n.scores[n.all[a].ID], n.scores[n.all[b].ID]
-		switch {
-		case va.Defined != vb.Defined:
-			if va.Defined {
-				return -1
-			}
-			return 1
-		case va.V < vb.V:
-			return -1
-		case va.V > vb.V:
-			return 1
-		}
-		return 0
+		return agreement.CompareWorst(n.scores[n.all[a].ID], n.scores[n.all[b].ID])
 	})
 }
 

@@ -114,17 +114,8 @@ func (r *Report) WorstDocuments() []int64 {
 		ids = append(ids, id)
 	}
 	slices.SortFunc(ids, func(x, y int64) int {
-		vx, vy := r.Documents[x], r.Documents[y]
-		switch {
-		case vx.Defined != vy.Defined:
-			if vx.Defined {
-				return -1
-			}
-			return 1
-		case vx.V < vy.V:
-			return -1
-		case vx.V > vy.V:
-			return 1
+		if c := CompareWorst(r.Documents[x], r.Documents[y]); c != 0 {
+			return c
 		}
 		return cmp.Compare(x, y)
 	})

@@ -59,3 +59,20 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	*v = Number(f)
 	return nil
 }
+
+// CompareWorst orders values from the lowest up, the undefined ones last: the order in which a
+// reviewer should look at documents.
+func CompareWorst(a, b Value) int {
+	switch {
+	case a.Defined != b.Defined:
+		if a.Defined {
+			return -1
+		}
+		return 1
+	case a.V < b.V:
+		return -1
+	case a.V > b.V:
+		return 1
+	}
+	return 0
+}
