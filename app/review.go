@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
-	"github.com/tagdesk/tagdesk/annotations/agreement"
 	"github.com/tagdesk/tagdesk/annotations/text"
 )
 
@@ -86,35 +85,11 @@ func (w *Window) setReviewing(on bool) {
 	w.reviewBtn.Refresh()
 	w.nav.SetReviewing(on)
 	if on {
-		w.scoreDocuments()
-	} else {
-		w.nav.SetScores(nil, false)
-	}
-	if on {
 		w.say("Review mode: every annotator's spans are the rows of marks under each line; the keys edit the gold layer.")
 	} else {
 		w.say("Back to annotating as " + w.annotator + ".")
 	}
 	w.load()
-}
-
-// scoreDocuments computes each document's agreement off the UI goroutine and gives it to the
-// navigator, worst first.
-func (w *Window) scoreDocuments() {
-	w.work.Add(1)
-	go func() {
-		defer w.work.Done()
-		report, err := agreement.Compute(w.ctx, w.project, agreement.Options{All: true})
-		fyne.Do(func() {
-			if err != nil {
-				w.fail("The agreement per document could not be computed", err)
-				return
-			}
-			if w.review.on {
-				w.nav.SetScores(report.Documents, true)
-			}
-		})
-	}()
 }
 
 // showAgreement opens the agreement view.

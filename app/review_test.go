@@ -75,6 +75,9 @@ func TestReviewModeShowsEveryAnnotator(t *testing.T) {
 	if r, _ := p.Review(context.Background(), docs[0].ID); r.Status != annotations.ReviewInProgress || r.Reviewer != "rita" {
 		t.Errorf("review %+v, want in review by rita", r)
 	}
+	if v := w.nav.scores[docs[0].ID]; !v.Defined || v.V <= 0 || v.V >= 1 {
+		t.Errorf("navigator agreement of the reviewed document %v, want a defined F1 below 1", v)
+	}
 	if e, _ := w.nav.Entry(docs[0].ID); reviewText(e.Status) != "in review" {
 		t.Errorf("navigator row status %s", e.Status)
 	}

@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/agreement"
 	"github.com/tagdesk/tagdesk/annotations/text"
 	"github.com/tagdesk/tagdesk/assets"
 )
@@ -242,18 +243,30 @@ func (w *Window) askAnnotator(first bool) {
 }
 
 // load reads the labels and the document list, then opens the document the annotator last worked on
-// (else the first one).
+// (else the first one). In review mode it also gives the navigator each document's agreement.
 func (w *Window) load() {
 	w.work.Add(1)
+	reviewing := w.review.on
 	go func() {
 		defer w.work.Done()
 		labels, err := w.project.Labels(w.ctx)
 		last, err2 := w.project.LastDocument(w.ctx, w.annotator)
+		var scores map[int64]agreement.Value
+		if reviewing {
+			report, err3 := agreement.Compute(w.ctx, w.project, agreement.Options{All: true})
+			err2 = errors.Join(err2, err3)
+			if report != nil {
+				scores = report.Documents
+			}
+		}
 		fyne.Do(func() {
 			if err != nil || err2 != nil {
 				w.fail("The project could not be read", errors.Join(err, err2))
 			}
 			w.setLabels(labels)
+			if reviewing == w.review.on {
+				w.nav.SetScores(scores, reviewing) // before the list loads, which sorts by them
+			}
 			w.nav.Load(w.ctx, w.project, w.editor(), func(err error) {
 				if err != nil {
 					w.fail("The document list could not be read", err)
@@ -657,9 +670,6 @@ func (w *Window) mergeFiles() {
 	w.Canvas().Unfocus()
 	ShowMerge(w.Window, w.project, func(annotations.MergeReport) {
 		w.load()
-		if w.review.on {
-			w.scoreDocuments()
-		}
 	})
 }
 
