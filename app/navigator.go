@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -43,7 +42,7 @@ type Navigator struct {
 	query   string
 	gen     int                       // counts filter runs, so that an old one's result is dropped
 	loads   atomic.Int64              // counts loads, so that an old one stops (typing does not stop a load)
-	work    sync.WaitGroup            // background loads and filters, for tests
+	work    pending                   // background loads and filters, for tests
 	syncing bool                      // the list's selection is being set from code
 	review  bool                      // the statuses are the gold layer's: review's words for them
 	scores  map[int64]agreement.Value // agreement per document, shown in review mode
@@ -80,9 +79,7 @@ func NewNavigator() *Navigator {
 func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator string, first func(err error)) {
 	n.all, n.index, n.shown, n.marks = nil, map[int64]int{}, nil, nil
 	load := n.loads.Add(1)
-	n.work.Add(1)
-	go func() {
-		defer n.work.Done()
+	n.work.Go(func() {
 		pr, err := p.Progress(ctx, annotator)
 		var after int64
 		for page := 0; ; page++ {
@@ -107,7 +104,7 @@ func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator 
 			}
 			after = docs[len(docs)-1].ID
 		}
-	}()
+	})
 }
 
 // Wait waits for background loads and filters to finish (for tests).
@@ -248,9 +245,7 @@ func (n *Navigator) filter(q string) {
 		return
 	}
 	docs := n.all
-	n.work.Add(1)
-	go func() {
-		defer n.work.Done()
+	n.work.Go(func() {
 		matches := fuzzy.FindFrom(q, source(docs))
 		shown := make([]int, len(matches))
 		marks := make(map[int][]int, len(matches))
@@ -267,7 +262,7 @@ func (n *Navigator) filter(q string) {
 			n.list.Refresh()
 			n.SetCurrent(n.current)
 		})
-	}()
+	})
 }
 
 // key opens the first match on Enter and clears the search on Escape.

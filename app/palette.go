@@ -1,8 +1,6 @@
 package app
 
 import (
-	"sync"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -37,7 +35,7 @@ type Palette struct {
 	shownFor string // the query that shown answers
 	chosen   int
 	gen      int
-	work     sync.WaitGroup
+	work     pending
 }
 
 // maxPaletteRows is how many matches the palette lists.
@@ -110,9 +108,7 @@ func (p *Palette) filter(q string) {
 		return
 	}
 	items := p.items
-	p.work.Add(1)
-	go func() {
-		defer p.work.Done()
+	p.work.Go(func() {
 		shown, marks := match(q, items)
 		fyne.Do(func() {
 			if gen == p.gen {
@@ -120,7 +116,7 @@ func (p *Palette) filter(q string) {
 				p.choose(0)
 			}
 		})
-	}()
+	})
 }
 
 // match returns the items matching q, best first, with the matched bytes of each title.

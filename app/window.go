@@ -9,7 +9,6 @@ import (
 	"log"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -64,8 +63,8 @@ type Window struct {
 	spans  []annotations.Span   // its spans by the annotator, as the store has them
 	state  annotations.Status
 
-	work   sync.WaitGroup // background loads, for tests
-	loaded chan struct{}  // closed when the first document (or none) is shown
+	work   pending       // background loads, for tests
+	loaded chan struct{} // closed when the first document (or none) is shown
 }
 
 // NewWindow returns the workspace of a on project p for annotator. An empty annotator is taken from
@@ -245,10 +244,8 @@ func (w *Window) askAnnotator(first bool) {
 // load reads the labels and the document list, then opens the document the annotator last worked on
 // (else the first one). In review mode it also gives the navigator each document's agreement.
 func (w *Window) load() {
-	w.work.Add(1)
 	reviewing := w.review.on
-	go func() {
-		defer w.work.Done()
+	w.work.Go(func() {
 		labels, err := w.project.Labels(w.ctx)
 		last, err2 := w.project.LastDocument(w.ctx, w.annotator)
 		var scores map[int64]agreement.Value
@@ -288,7 +285,7 @@ func (w *Window) load() {
 				w.open(id)
 			})
 		})
-	}()
+	})
 }
 
 func (w *Window) signalLoaded() {
@@ -308,9 +305,7 @@ func (w *Window) setLabels(labels []annotations.Label) {
 // open shows document id, read off the UI goroutine.
 func (w *Window) open(id int64) {
 	w.panel.saveNote()
-	w.work.Add(1)
-	go func() {
-		defer w.work.Done()
+	w.work.Go(func() {
 		doc, err := w.project.Document(w.ctx, id)
 		var s string
 		var spans []annotations.Span
@@ -353,7 +348,7 @@ func (w *Window) open(id int64) {
 				w.openedInReview(rd)
 			}
 		})
-	}()
+	})
 }
 
 // reloadSpans reads the open document's spans and status again (after an undo, say).
