@@ -34,6 +34,25 @@ type Record struct {
 	// Relations counts relations the record carried, which Tagdesk does not store yet; the import
 	// report lists them so they are not dropped silently.
 	Relations int
+
+	// Notices count what else the reader could not keep or had to change (predictions, discontinuous
+	// spans split, attributes), by notice; the import report gives each with the places it was met.
+	Notices map[Notice]int
+}
+
+// Notice is a sentence an import report gives about what a reader met: One when it met it once, else
+// Many with %d for the count. The places follow it.
+type Notice struct{ One, Many string }
+
+// Notify counts n occurrences of what notice says (n of 0 does nothing).
+func (r *Record) Notify(notice Notice, n int) {
+	if n <= 0 {
+		return
+	}
+	if r.Notices == nil {
+		r.Notices = map[Notice]int{}
+	}
+	r.Notices[notice] += n
 }
 
 // RecordSpan is a span as a reader found it.
@@ -179,6 +198,9 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		im.emptyDocs.notice("1 document is empty", "%d documents are empty", ""),
 		im.sharedIDs.notice("1 document has", "%d documents have",
 			" an id that a document with another text already has: exports will show both under that id"))
+	for _, n := range im.noticed {
+		rep.Notices = append(rep.Notices, im.notices[n].notice(n.One, n.Many, ""))
+	}
 	rep.Notices = slices.DeleteFunc(rep.Notices, func(s string) bool { return s == "" })
 	if err := commitUnlessDry(ctx, tx, opts.DryRun, "import"); err != nil {
 		return ImportReport{}, err
@@ -225,6 +247,8 @@ type importer struct {
 
 	// what the report tells but does not stop the import
 	relations, emptyDocs, sharedIDs places
+	notices                         map[Notice]*places // the readers' notices
+	noticed                         []Notice           // in the order first met
 }
 
 // sharedIDQuery tells whether another document has the source id ?1. Its test that the source id is
@@ -242,7 +266,11 @@ type places struct {
 func (p *places) add(n int, rec *Record) {
 	p.count += n
 	if len(p.where) < 5 {
-		p.where = append(p.where, fmt.Sprintf("%s:%d", rec.File, rec.Line))
+		where := rec.File
+		if rec.Line > 0 {
+			where = fmt.Sprintf("%s:%d", rec.File, rec.Line)
+		}
+		p.where = append(p.where, where)
 	} else {
 		p.more = true
 	}
@@ -418,6 +446,18 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	if rec.Relations > 0 {
 		im.relations.add(rec.Relations, rec)
 	}
+	for _, n := range sortedNotices(rec.Notices) {
+		pl := im.notices[n]
+		if pl == nil {
+			if im.notices == nil {
+				im.notices = map[Notice]*places{}
+			}
+			pl = &places{}
+			im.notices[n] = pl
+			im.noticed = append(im.noticed, n)
+		}
+		pl.add(rec.Notices[n], rec)
+	}
 	now := formatTime(im.p.now())
 	for _, s := range spans {
 		labelID, err := im.labelID(s.label)
@@ -528,4 +568,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sortedNotices returns the notices of a record in a stable order.
+func sortedNotices(m map[Notice]int) []Notice {
+	out := make([]Notice, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].One < out[j].One })
+	return out
 }

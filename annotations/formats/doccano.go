@@ -184,12 +184,20 @@ func doccanoMeta(fields map[string]json.RawMessage, idKey string) (json.RawMessa
 }
 
 // doccanoWriter writes doccano sequence-labelling JSONL.
-type doccanoWriter struct{ jsonOut }
+type doccanoWriter struct {
+	jsonOut
+	offsets Offsets
+}
 
 // NewDoccanoWriter returns a writer of doccano JSONL to w: one line per document and annotator, with
 // the document id, name and annotator as extra keys that doccano keeps as metadata. A document nobody
 // annotated is one line without an annotator.
-func NewDoccanoWriter(w io.Writer) Writer { return &doccanoWriter{newJSONOut(w)} }
+func NewDoccanoWriter(w io.Writer) Writer { return newDoccanoWriter(w, WriterOptions{}) }
+
+// newDoccanoWriter is NewDoccanoWriter with offsets in opts.Offsets.
+func newDoccanoWriter(w io.Writer, opts WriterOptions) Writer {
+	return &doccanoWriter{newJSONOut(w), opts.Offsets}
+}
 
 type doccanoOutLine struct {
 	Text       string          `json:"text"`
@@ -205,6 +213,7 @@ func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
 	if len(d.Meta) > 0 && string(d.Meta) != "{}" {
 		line.Meta = d.Meta
 	}
+	o := newOutOffsets(d.Text, dw.offsets)
 	annotators := d.Annotators
 	if len(annotators) == 0 {
 		annotators = []string{""}
@@ -214,7 +223,7 @@ func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
 		line.Label = line.Label[:0]
 		for _, s := range d.Spans {
 			if s.Annotator == a {
-				line.Label = append(line.Label, [3]any{s.Start, s.End, s.Label})
+				line.Label = append(line.Label, [3]any{o.at(s.Start), o.at(s.End), s.Label})
 			}
 		}
 		if line.Label == nil {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tagdesk/tagdesk/annotations"
@@ -19,17 +20,29 @@ import (
 
 // The format names, as --format takes them.
 const (
-	TXT     = "txt"     // plain UTF-8 text, one document per file (import)
-	JSONL   = "jsonl"   // Tagdesk JSONL (import and export)
-	Doccano = "doccano" // doccano sequence labelling JSONL (import and export)
-	CSV     = "csv"     // one row per span (export)
+	TXT         = "txt"         // plain UTF-8 text, one document per file (import)
+	JSONL       = "jsonl"       // Tagdesk JSONL (import and export)
+	Doccano     = "doccano"     // doccano sequence labelling JSONL (import and export)
+	CSV         = "csv"         // one row per span (export)
+	SpaCy       = "spacy"       // spaCy / displaCy character spans, JSONL (import and export)
+	Prodigy     = "prodigy"     // Prodigy ner_manual JSONL (import and export)
+	LabelStudio = "labelstudio" // Label Studio JSON task export (import and export)
+	Brat        = "brat"        // brat standoff: a folder or zip of .txt and .ann files (import and export)
+	CoNLL       = "conll"       // CoNLL-2003-style BIO, one token per line (export)
+	HF          = "hf"          // Hugging Face token classification JSONL (export)
 )
 
 // ImportFormats and ExportFormats list the format names each direction accepts.
 var (
-	ImportFormats = []string{TXT, JSONL, Doccano}
-	ExportFormats = []string{CSV, JSONL, Doccano}
+	ImportFormats = []string{TXT, JSONL, Doccano, SpaCy, Prodigy, LabelStudio, Brat}
+	ExportFormats = []string{CSV, JSONL, Doccano, SpaCy, Prodigy, LabelStudio, Brat, CoNLL, HF}
 )
+
+// UTF16Formats are the export formats --offsets utf16 applies to: the JSON ones.
+var UTF16Formats = []string{JSONL, Doccano, SpaCy, Prodigy, LabelStudio}
+
+// TreeFormats are the export formats that write a folder (or a zip of one) rather than one file.
+var TreeFormats = []string{Brat}
 
 // Writer writes exported documents in one format. Close flushes what is buffered; it does not close
 // the underlying writer.
@@ -38,27 +51,77 @@ type Writer interface {
 	Close() error
 }
 
-// WriterOptions are the options some writers take.
-type WriterOptions struct {
-	Excel bool // CSV: start with a UTF-8 byte-order mark
+// Noticer is a Writer that has something to tell once it is closed: spans a format could not carry,
+// or how it carried them. Each notice is a sentence.
+type Noticer interface {
+	Notices() []string
 }
 
-// NewWriter returns a writer of format to w.
+// WriterOptions are the options some writers take.
+type WriterOptions struct {
+	Excel   bool    // CSV: start with a UTF-8 byte-order mark
+	Offsets Offsets // the JSON formats (UTF16Formats): the unit of offsets; "" is CodePoints
+
+	// Labels are the labels conll and hf write, in the order of their tags; empty means the labels
+	// of the spans, in the order met. The export command passes the project's label set.
+	Labels []string
+	// Nested is how conll and hf write spans that overlap: NestedOuter, NestedInner or
+	// NestedColumns. "" is NestedOuter.
+	Nested string
+
+	// Flat tells brat that the export holds one annotator's spans (--annotator NAME or --gold): the
+	// files go at the top of the folder instead of in a folder per annotator.
+	Flat bool
+}
+
+// The rules for nested and overlapping spans in the token formats (conll, hf).
+const (
+	NestedOuter   = "outer"   // keep the outermost span, drop those inside or overlapping it
+	NestedInner   = "inner"   // keep the innermost spans, drop those containing or overlapping them
+	NestedColumns = "columns" // one tag column per label: every span kept
+)
+
+// NestedRules lists the values of WriterOptions.Nested.
+var NestedRules = []string{NestedOuter, NestedInner, NestedColumns}
+
+// streamWriters make the writers of the formats that write one stream; each format's file adds its
+// own.
+var streamWriters = map[string]func(io.Writer, WriterOptions) (Writer, error){
+	CSV:     func(w io.Writer, o WriterOptions) (Writer, error) { return NewCSVWriter(w, o.Excel) },
+	JSONL:   func(w io.Writer, o WriterOptions) (Writer, error) { return newJSONLWriter(w, o), nil },
+	Doccano: func(w io.Writer, o WriterOptions) (Writer, error) { return newDoccanoWriter(w, o), nil },
+}
+
+// NewWriter returns a writer of format to w. Tree formats (brat) need NewTreeWriter.
 func NewWriter(format string, w io.Writer, opts WriterOptions) (Writer, error) {
-	switch format {
-	case CSV:
-		return NewCSVWriter(w, opts.Excel)
-	case JSONL:
-		return NewJSONLWriter(w), nil
-	case Doccano:
-		return NewDoccanoWriter(w), nil
+	if opts.Offsets == "" {
+		opts.Offsets = CodePoints
+	}
+	if opts.Offsets != CodePoints && !slices.Contains(UTF16Formats, format) {
+		return nil, fmt.Errorf("%s offsets apply only to the JSON formats (%s)", opts.Offsets, strings.Join(UTF16Formats, ", "))
+	}
+	if opts.Nested != "" && !slices.Contains(NestedRules, opts.Nested) {
+		return nil, fmt.Errorf("unknown rule for nested spans %q (use %s)", opts.Nested, strings.Join(NestedRules, ", "))
+	}
+	if mk, ok := streamWriters[format]; ok {
+		return mk(w, opts)
+	}
+	if slices.Contains(TreeFormats, format) {
+		return nil, fmt.Errorf("%s writes a folder or a zip: use NewTreeWriter", format)
 	}
 	return nil, fmt.Errorf("unknown export format %q (use %s)", format, strings.Join(ExportFormats, ", "))
 }
 
-// extensions maps file extensions to the format they suggest; .jsonl files are looked into to tell
-// Tagdesk JSONL from doccano.
-var extensions = map[string]string{".txt": TXT, ".jsonl": JSONL, ".ndjson": JSONL, ".json": JSONL}
+// extensions maps file extensions to the format they suggest; .jsonl and .json files are looked into
+// to tell the JSON formats apart.
+var extensions = map[string]string{".txt": TXT, ".jsonl": JSONL, ".ndjson": JSONL, ".json": JSONL, ".ann": Brat, ".zip": Brat}
+
+// streamReaders make the readers of the formats read from one stream; each format's file adds its own.
+// file names the stream in messages.
+var streamReaders = map[string]func(r io.Reader, file string) annotations.RecordReader{
+	JSONL:   NewJSONLReader,
+	Doccano: NewDoccanoReader,
+}
 
 // Reader reads records from files; Close releases the file being read, for when the import stops
 // before the end.
@@ -71,13 +134,30 @@ type Reader interface {
 	Progress() (read, total int64)
 }
 
+// ReadOptions say how to read the files of an import.
+type ReadOptions struct {
+	// Format applies to every file; "" tells each file's format from its extension and, for JSON,
+	// its first lines.
+	Format string
+	// Offsets is the unit of the span offsets in the files; "" is CodePoints. It applies to the JSON
+	// formats; brat counts code points by definition.
+	Offsets Offsets
+}
+
 // Open returns one reader over all paths, in order: files, and folders searched recursively for files
 // of the known extensions (hidden files and folders skipped). format, if not empty, applies to every
-// file; otherwise each file's format comes from its extension and, for JSONL, its first lines. The
-// path "-" reads standard input and needs a format. Problems with a path (missing, unreadable, unknown
-// format) come out of the reader as *annotations.ImportError, like problems inside files.
+// file; otherwise each file's format comes from its extension and, for JSON, its first lines. A
+// folder read as brat (with format brat, or holding .ann files), a .zip and an .ann file are brat
+// collections. The path "-" reads standard input and needs a format. Problems with a path (missing,
+// unreadable, unknown format) come out of the reader as *annotations.ImportError, like problems
+// inside files.
 func Open(paths []string, format string, stdin io.Reader) Reader {
-	m := &multiReader{format: format, stdin: stdin}
+	return OpenWith(paths, ReadOptions{Format: format}, stdin)
+}
+
+// OpenWith is Open with every reading option.
+func OpenWith(paths []string, opts ReadOptions, stdin io.Reader) Reader {
+	m := &multiReader{format: opts.Format, offsets: opts.Offsets, stdin: stdin}
 	for _, p := range paths {
 		m.sources = append(m.sources, m.expand(p)...)
 	}
@@ -93,11 +173,13 @@ type source struct {
 	display string // for messages: the path as given, or below the folder given
 	name    string // document name for .txt files
 	size    int64  // in bytes, when listed
+	brat    bool   // a brat collection: a folder, a zip or an .ann file
 	err     *annotations.ImportError
 }
 
 type multiReader struct {
 	format  string
+	offsets Offsets
 	stdin   io.Reader
 	sources []source
 	cur     annotations.RecordReader
@@ -118,7 +200,13 @@ func (m *multiReader) expand(path string) []source {
 		return []source{{err: fileError(path, err)}}
 	}
 	if !fi.IsDir() {
-		return []source{{path: path, display: path, name: filepath.Base(path), size: fileSize(fi)}}
+		src := source{path: path, display: path, name: filepath.Base(path), size: fileSize(fi)}
+		ext := strings.ToLower(filepath.Ext(path))
+		src.brat = m.format == Brat || m.format == "" && (ext == ".ann" || ext == ".zip")
+		return []source{src}
+	}
+	if m.format == Brat || m.format == "" && holdsAnn(path) {
+		return []source{{path: path, display: path, name: filepath.Base(path), size: treeSize(path), brat: true}}
 	}
 	var out []source
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -147,7 +235,7 @@ func (m *multiReader) expand(path string) []source {
 		out = append(out, source{err: fileError(path, err)})
 	}
 	if len(out) == 0 {
-		return []source{{err: &annotations.ImportError{File: path, Reason: "the folder has no .txt or .jsonl files"}}}
+		return []source{{err: &annotations.ImportError{File: path, Reason: "the folder has no .txt, .json or .jsonl files"}}}
 	}
 	return out
 }
@@ -155,7 +243,51 @@ func (m *multiReader) expand(path string) []source {
 // wanted reports whether a file found in a folder should be read.
 func (m *multiReader) wanted(p string) bool {
 	f, ok := extensions[strings.ToLower(filepath.Ext(p))]
-	return ok && (m.format == "" || f == m.format || m.format == Doccano && f == JSONL)
+	if !ok || f == Brat {
+		return false
+	}
+	return m.format == "" || f == m.format || f == JSONL && slices.Contains(jsonFormats, m.format)
+}
+
+// jsonFormats are the formats of .json and .jsonl files.
+var jsonFormats = []string{JSONL, Doccano, SpaCy, Prodigy, LabelStudio}
+
+// holdsAnn reports whether the folder dir holds an .ann file, below it or in a subfolder (hidden
+// ones skipped): it is a brat collection.
+func holdsAnn(dir string) bool {
+	found := errors.New("found")
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".ann") {
+			return found
+		}
+		return nil
+	})
+	return err == found
+}
+
+// treeSize is the size of the .txt and .ann files below dir, for progress.
+func treeSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if ext := strings.ToLower(filepath.Ext(p)); ext == ".txt" || ext == ".ann" {
+				if fi, err := d.Info(); err == nil {
+					n += fileSize(fi)
+				}
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 func (m *multiReader) Next() (*annotations.Record, error) {
@@ -186,6 +318,14 @@ func (m *multiReader) Next() (*annotations.Record, error) {
 
 // open starts reading s with the reader of its format.
 func (m *multiReader) open(s source) error {
+	if s.brat {
+		r, c, err := openBrat(s.path, s.display)
+		if err != nil {
+			return err
+		}
+		m.cur, m.closer = r, c
+		return nil
+	}
 	var r io.Reader
 	if s.path == "-" {
 		if m.format == "" {
@@ -208,17 +348,19 @@ func (m *multiReader) open(s source) error {
 			return err
 		}
 	}
-	switch format {
-	case TXT:
+	if format == TXT {
 		m.cur = NewTxtReader(r, s.display, s.name)
-	case JSONL:
-		m.cur = NewJSONLReader(r, s.display)
-	case Doccano:
-		m.cur = NewDoccanoReader(r, s.display)
-	default:
+		return nil
+	}
+	mk, ok := streamReaders[format]
+	if !ok {
 		m.closeCurrent()
 		return &annotations.ImportError{File: s.display, Reason: fmt.Sprintf("unknown import format %q (use %s)",
 			format, strings.Join(ImportFormats, ", "))}
+	}
+	m.cur = mk(r, s.display)
+	if m.offsets == UTF16 {
+		m.cur = utf16Reader{m.cur}
 	}
 	return nil
 }
@@ -273,12 +415,19 @@ func (m *multiReader) Close() error {
 	return nil
 }
 
-// sniffLines is how many non-empty lines detect looks at to tell Tagdesk JSONL from doccano.
+// sniffLines is how many non-empty lines detect looks at to tell the JSON Lines formats apart.
 const sniffLines = 100
 
-// detect returns the format of the file at path from its extension and, for JSON lines, from the keys
-// of its first lines: "spans" or "status" mean Tagdesk JSONL, "label" or "entities" doccano. It leaves r
-// at the start.
+// detect returns the format of the file at path from its extension and, for JSON, from its first
+// bytes and the keys of its first lines:
+//   - a file that starts with "[" is a Label Studio task list;
+//   - "tokens" with "answer", "_input_hash" or "_task_hash" is Prodigy;
+//   - "ents" is spaCy;
+//   - "spans" or "status" is Tagdesk JSONL;
+//   - "label" or "entities" is doccano;
+//   - anything else is read as Tagdesk JSONL, whose reader says what is wrong.
+//
+// It leaves r at the start.
 func detect(path string, r io.ReadSeeker) (string, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	format, ok := extensions[ext]
@@ -297,6 +446,9 @@ func detect(path string, r io.ReadSeeker) (string, error) {
 			break
 		}
 		if err != nil {
+			if seen == 0 && err == errLineTooLong {
+				return LabelStudio, nil // a JSON document on one huge line: only the task list is one
+			}
 			return JSONL, nil // the reader will report it
 		}
 		line = bytes.TrimSpace(line)
@@ -305,21 +457,27 @@ func detect(path string, r io.ReadSeeker) (string, error) {
 		}
 		seen++
 		if line[0] == '[' && seen == 1 {
-			return "", &annotations.ImportError{File: path, Line: 1, Reason: "this is a JSON array; Tagdesk reads JSON Lines: one JSON object per line"}
+			return LabelStudio, nil
 		}
 		var keys map[string]json.RawMessage
 		if json.Unmarshal(line, &keys) != nil {
+			if seen == 1 && line[0] == '{' && ext == ".json" {
+				return LabelStudio, nil // one JSON value over several lines; its reader says what it is
+			}
 			return JSONL, nil // the reader will report it
 		}
-		_, spans := keys["spans"]
-		_, status := keys["status"]
-		_, label := keys["label"]
-		_, entities := keys["entities"]
+		has := func(k string) bool { _, ok := keys[k]; return ok }
 		switch {
-		case spans || status:
+		case has("tokens") && (has("answer") || has("_input_hash") || has("_task_hash")):
+			return Prodigy, nil
+		case has("ents"):
+			return SpaCy, nil
+		case has("spans") || has("status"):
 			return JSONL, nil
-		case label || entities:
+		case has("label") || has("entities"):
 			return Doccano, nil
+		case has("data") && (has("annotations") || has("predictions")):
+			return LabelStudio, nil
 		}
 	}
 	return JSONL, nil

@@ -178,7 +178,7 @@ func TestImportErrors(t *testing.T) {
 		},
 		"unknown extension": {
 			files: map[string]string{"notes.md": "# hi"},
-			want:  []string{`notes.md: cannot tell the format from the extension ".md"; give --format (txt, jsonl, doccano)`},
+			want:  []string{`notes.md: cannot tell the format from the extension ".md"; give --format (txt, jsonl, doccano, spacy, prodigy, labelstudio, brat)`},
 		},
 		"missing file": {
 			files:  map[string]string{},
@@ -188,7 +188,7 @@ func TestImportErrors(t *testing.T) {
 		"empty folder": {
 			files:  map[string]string{"corpus/.hidden.txt": "x", "corpus/readme.md": "x"},
 			inputs: []string{"corpus"},
-			want:   []string{"corpus: the folder has no .txt or .jsonl files"},
+			want:   []string{"corpus: the folder has no .txt, .json or .jsonl files"},
 		},
 	}
 	tests["problems in several files, the good ones not imported"] = importCase{

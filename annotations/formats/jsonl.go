@@ -107,11 +107,20 @@ func unknownField(err error) string {
 }
 
 // jsonlWriter writes Tagdesk JSONL.
-type jsonlWriter struct{ jsonOut }
+type jsonlWriter struct {
+	jsonOut
+	offsets Offsets
+}
 
 // NewJSONLWriter returns a writer of Tagdesk JSONL to w: one document per line, spans sorted by start
-// then end. Importing its output into an empty project gives back the same documents and spans.
-func NewJSONLWriter(w io.Writer) Writer { return &jsonlWriter{newJSONOut(w)} }
+// then end, offsets in code points. Importing its output into an empty project gives back the same
+// documents and spans.
+func NewJSONLWriter(w io.Writer) Writer { return newJSONLWriter(w, WriterOptions{}) }
+
+// newJSONLWriter is NewJSONLWriter with offsets in opts.Offsets.
+func newJSONLWriter(w io.Writer, opts WriterOptions) Writer {
+	return &jsonlWriter{newJSONOut(w), opts.Offsets}
+}
 
 type jsonlOutLine struct {
 	ID     string            `json:"id,omitempty"`
@@ -132,13 +141,13 @@ type jsonlOutSpan struct {
 }
 
 func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
-	x := text.NewIndex(d.Text)
+	x, o := text.NewIndex(d.Text), newOutOffsets(d.Text, jw.offsets)
 	out := jsonlOutLine{ID: d.SourceID, Name: d.Name, Text: d.Text, Meta: d.Meta, Spans: make([]jsonlOutSpan, len(d.Spans))}
 	if len(out.Meta) == 0 {
 		out.Meta = json.RawMessage("{}")
 	}
 	for i, s := range d.Spans {
-		out.Spans[i] = jsonlOutSpan{s.Start, s.End, s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note}
+		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note}
 	}
 	if len(d.Statuses) > 0 {
 		out.Status = map[string]string{}

@@ -138,6 +138,10 @@ func (g *Segments) CanBreak(i int) bool { return g.after[i]&(canBreak|mustBreak)
 // punctuation mark or symbol on its own.
 func (g *Segments) Words() []Range { return g.words }
 
+// Sentences returns the sentences (UAX #29), without their trailing white space, in order. A line
+// end between paragraphs ends a sentence.
+func (g *Segments) Sentences() []Range { return g.sents }
+
 // WordAt returns the word segment holding code point off, if off is not in white space.
 func (g *Segments) WordAt(off int) (Range, bool) {
 	i := sort.Search(len(g.words), func(i int) bool { return g.words[i].End > off })

@@ -1,0 +1,40 @@
+package formats
+
+import (
+	"slices"
+
+	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/text"
+)
+
+// tokenize splits s into the tokens the token formats (prodigy, conll, hf) write: Unicode's word
+// segments (UAX #29, as the article view selects words) that are not white space, each split further
+// at every edge of spans, so that every span starts and ends on a token boundary. "1.100" and
+// "l’armée" are one token each; "lance-roquettes" is three (lance, -, roquettes); punctuation such as
+// « is a token of its own. White space inside a span's edge cut is left out of the tokens.
+func tokenize(s string, spans []annotations.Span) []text.Range {
+	words := text.Words(s)
+	if len(spans) == 0 {
+		return words
+	}
+	cuts := make([]int, 0, 2*len(spans))
+	for _, sp := range spans {
+		cuts = append(cuts, sp.Start, sp.End)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	out := make([]text.Range, 0, len(words)+len(cuts))
+	k := 0
+	for _, w := range words {
+		for k < len(cuts) && cuts[k] <= w.Start {
+			k++
+		}
+		start := w.Start
+		for j := k; j < len(cuts) && cuts[j] < w.End; j++ {
+			out = append(out, text.Range{Start: start, End: cuts[j]})
+			start = cuts[j]
+		}
+		out = append(out, text.Range{Start: start, End: w.End})
+	}
+	return out
+}
