@@ -55,6 +55,13 @@ func corpusProject(t testing.TB) *annotations.Project {
 
 func export(t testing.TB, p *annotations.Project, format string, q annotations.ExportQuery, opts WriterOptions) []byte {
 	t.Helper()
+	out, _ := exportWriter(t, p, format, q, opts)
+	return out
+}
+
+// exportWriter is export that also returns the writer, closed, for what it has to tell.
+func exportWriter(t testing.TB, p *annotations.Project, format string, q annotations.ExportQuery, opts WriterOptions) ([]byte, Writer) {
+	t.Helper()
 	var b bytes.Buffer
 	w, err := NewWriter(format, &b, opts)
 	if err != nil {
@@ -66,7 +73,7 @@ func export(t testing.TB, p *annotations.Project, format string, q annotations.E
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	return b.Bytes(), w
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -13,7 +13,12 @@ import (
 // "l’armée" are one token each; "lance-roquettes" is three (lance, -, roquettes); punctuation such as
 // « is a token of its own. White space inside a span's edge cut is left out of the tokens.
 func tokenize(s string, spans []annotations.Span) []text.Range {
-	words := text.Words(s)
+	return cutWords(text.Words(s), spans)
+}
+
+// cutWords cuts the words of a text at every edge of spans inside them: tokenize, for a text whose
+// words are known.
+func cutWords(words []text.Range, spans []annotations.Span) []text.Range {
 	if len(spans) == 0 {
 		return words
 	}
