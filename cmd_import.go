@@ -21,10 +21,23 @@ var importCommand = &command{
 	summary: "add documents and spans from files",
 	usage:   "FILE|FOLDER|- ...",
 	about: `Adds documents (and the spans they carry) to the project, creating the project file if needed.
-Formats: txt (one document per file), jsonl (Tagdesk JSONL), doccano (doccano sequence labelling
-JSONL, both the "label" and the "entities" forms). The format comes from --format, else from the
-extension (.txt, .jsonl) and, for JSONL, the fields of the first lines. Folders are searched
-recursively for .txt and .jsonl files; "-" reads standard input (with --format).
+Formats:
+  txt          plain text, one document per file
+  jsonl        Tagdesk JSONL
+  doccano      doccano sequence labelling JSONL, the "label" and the "entities" forms
+  spacy        spaCy/displaCy JSONL: "spans" if a line has them, else "ents"
+  prodigy      Prodigy JSONL (ner_manual, spans): accepted examples and those not answered yet;
+               rejected and ignored ones bring their text only
+  labelstudio  a Label Studio JSON export (a list of tasks): one annotator per annotation;
+               predictions are counted, not imported
+  brat         brat standoff: a folder or .zip of .txt and .ann pairs, or one .ann file; a
+               subfolder's name is the annotator of the pairs inside it
+The format comes from --format, else from the extension (.txt, .jsonl, .json, .ann, .zip) and,
+for JSON, the first lines: a list is Label Studio, "tokens" with "answer" Prodigy, "ents" spaCy,
+"label" or "entities" doccano, else Tagdesk JSONL. A folder holding .ann files is brat; other
+folders are searched recursively for .txt, .json and .jsonl files. "-" reads standard input (with
+--format). --offsets utf16 reads the offsets of the JSON formats as UTF-16 code units, as
+JavaScript tools write them.
 
 Texts are normalised (byte-order mark removed, CRLF and CR to LF, Unicode NFC) and span offsets
 carried along. A text already in the project is not added again, but its new spans are.
@@ -36,6 +49,7 @@ reason and nothing is imported.`,
 		strict := fs.Bool("strict-labels", false, "refuse labels that are not in the project's label set")
 		dryRun := fs.BoolP("dry-run", "n", false, "check everything and report, but change nothing")
 		asJSON := fs.Bool("json", false, "print the report as JSON")
+		offsets := fs.String("offsets", "", "JSON formats: offsets count `UNIT`: codepoints (default) or utf16")
 		return func(e *env, project string, args []string) error {
 			if len(args) == 0 {
 				return usagef("give at least one file or folder to import")
@@ -46,13 +60,20 @@ reason and nothing is imported.`,
 			if *format == "" && slices.Contains(args, "-") {
 				return usagef("give --format to read standard input")
 			}
+			if *format == formats.Brat && slices.Contains(args, "-") {
+				return usagef("brat is read from a folder, a .zip or .ann files, not from standard input")
+			}
+			unit, ok := formats.ParseOffsets(*offsets)
+			if !ok {
+				return usagef("unknown offset unit %q (use codepoints or utf16)", *offsets)
+			}
 			path, _, err := resolveProject(e, project)
 			if err != nil {
 				return err
 			}
 			var rep annotations.ImportReport
 			err = intoProject(e, path, !*dryRun, func(p *annotations.Project) error {
-				r := formats.Open(args, *format, e.stdin)
+				r := formats.OpenWith(args, formats.ReadOptions{Format: *format, Offsets: unit}, e.stdin)
 				defer r.Close()
 				var err error
 				rep, err = p.Import(e.ctx, r, annotations.ImportOptions{

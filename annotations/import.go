@@ -398,14 +398,20 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note)})
 	}
 	statuses := map[string]Status{}
-	for _, annotator := range sortedKeys(rec.Statuses) {
-		s, valid := ParseStatus(string(rec.Statuses[annotator]))
+	for _, given := range sortedKeys(rec.Statuses) {
+		s, valid := ParseStatus(string(rec.Statuses[given]))
+		annotator := given
+		if annotator == "" { // the status of the import's default annotator
+			if annotator = im.opts.Annotator; annotator == "" {
+				continue // its spans, if any, say that an annotator is missing
+			}
+		}
 		switch reason := checkName(annotator); {
 		case reason != "":
 			bad("status of %q: the annotator name %s", annotator, reason)
 			ok = false
 		case !valid:
-			bad("status of %q: %q is not new, in_progress or done", annotator, rec.Statuses[annotator])
+			bad("status of %q: %q is not new, in_progress or done", annotator, rec.Statuses[given])
 			ok = false
 		}
 		statuses[annotator] = s

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -26,7 +27,7 @@ import (
 // behind an options dialog, a progress dialog with Cancel, and a closing sentence.
 
 // importExtensions are the files the import dialog offers.
-var importExtensions = []string{".txt", ".jsonl", ".json", ".ndjson"}
+var importExtensions = []string{".txt", ".jsonl", ".json", ".ndjson", ".ann", ".zip"}
 
 // choice is one entry of a format menu.
 type choice struct {
@@ -40,13 +41,43 @@ var (
 		{formats.TXT, "Plain text (one document per .txt file)"},
 		{formats.JSONL, "Tagdesk JSONL"},
 		{formats.Doccano, "doccano JSONL"},
+		{formats.SpaCy, "spaCy / displaCy JSONL (ents, spans)"},
+		{formats.Prodigy, "Prodigy JSONL (ner_manual)"},
+		{formats.LabelStudio, "Label Studio JSON export"},
+		{formats.Brat, "brat standoff (.txt + .ann, folder or .zip)"},
 	}
 	exportFormats = []choice{
 		{formats.CSV, "CSV (one row per span)"},
 		{formats.JSONL, "Tagdesk JSONL"},
 		{formats.Doccano, "doccano JSONL"},
+		{formats.SpaCy, "spaCy / displaCy JSONL (ents, spans)"},
+		{formats.Prodigy, "Prodigy JSONL (ner_manual)"},
+		{formats.LabelStudio, "Label Studio JSON"},
+		{formats.Brat, "brat standoff (.zip, or a folder)"},
+		{formats.CoNLL, "CoNLL-2003 BIO (tokens and tags)"},
+		{formats.HF, "Hugging Face token classification JSONL"},
+	}
+	// offsetUnits are the choices of unit for the offsets of the JSON formats.
+	offsetUnits = []choice{
+		{string(formats.CodePoints), "Code points (Python, spaCy, Tagdesk)"},
+		{string(formats.UTF16), "UTF-16 units (JavaScript tools)"},
+	}
+	// nestedRules are the choices of rule for nested spans in the token formats.
+	nestedRules = []choice{
+		{formats.NestedOuter, "Keep the outermost span"},
+		{formats.NestedInner, "Keep the innermost spans"},
+		{formats.NestedColumns, "One tag column per label (keeps all)"},
 	}
 )
+
+// choiceLabels are the labels of a format menu's entries.
+func choiceLabels(cs []choice) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.label
+	}
+	return out
+}
 
 // ShowImport asks for a file (.txt, .jsonl, .json, .ndjson), then for the import options, then
 // imports it into p with a progress dialog and Cancel, and ends with a summary or what went wrong.
@@ -67,7 +98,8 @@ func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, do
 }
 
 // ShowImportFolder is ShowImport for a folder: every .txt file in it and its subfolders is one
-// document (and .jsonl files there are read too, unless the options choose plain text only).
+// document (and .json and .jsonl files there are read too, unless the options choose plain text
+// only). A folder holding .ann files is a brat collection.
 func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
 	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		importChosen(parent, p, annotator, done, "folder", u, err)
@@ -94,16 +126,18 @@ func importChosen(parent fyne.Window, p *annotations.Project, annotator string, 
 
 // ShowExport asks for the export options and the file to write, then exports p with a progress
 // dialog and Cancel, and ends with "Exported N documents, M spans to FILE." or what went wrong.
-// annotator, if not empty, is offered as "only my spans". The file is written completely or not at
-// all: an existing file is replaced only once the new one is whole, and the project file is refused.
-func ShowExport(parent fyne.Window, p *annotations.Project, annotator string) {
-	newExportDialog(parent, p, annotator).showOptions()
+// annotator, if not empty, is offered as "only my spans"; labels are the project's, offered to the
+// token formats. The file is written completely or not at all: an existing file is replaced only
+// once the new one is whole, and the project file is refused.
+func ShowExport(parent fyne.Window, p *annotations.Project, annotator string, labels []string) {
+	newExportDialog(parent, p, annotator, labels).showOptions()
 }
 
 // importJob is what one import does.
 type importJob struct {
 	Paths   []string // files and folders
 	Format  string   // "" detects each file's format
+	Offsets formats.Offsets
 	Options annotations.ImportOptions
 }
 
@@ -120,7 +154,7 @@ type importProgress struct {
 // been read, with Done set and Read equal to Total. Cancelling ctx stops the import, which then changes nothing
 // and returns an error matching context.Canceled.
 func runImport(ctx context.Context, p *annotations.Project, job importJob, progress func(importProgress)) (annotations.ImportReport, error) {
-	fr := formats.Open(job.Paths, job.Format, nil)
+	fr := formats.OpenWith(job.Paths, formats.ReadOptions{Format: job.Format, Offsets: job.Offsets}, nil)
 	defer fr.Close()
 	var r annotations.RecordReader = fr
 	if progress != nil {
@@ -161,65 +195,78 @@ func thousandths(done, total int64) int64 {
 
 // exportJob is what one export does.
 type exportJob struct {
-	Path   string // the file to write; relative to the project's folder if not absolute
-	Format string
-	Query  annotations.ExportQuery
-	Excel  bool // CSV: a byte-order mark first
+	Path    string // the file (or, for brat, the folder or .zip) to write; relative to the project's folder if not absolute
+	Format  string
+	Query   annotations.ExportQuery
+	Excel   bool            // CSV: a byte-order mark first
+	Offsets formats.Offsets // the JSON formats: the unit of offsets
+	Labels  []string        // the token formats: the labels to write ("" : the project's)
+	Nested  string          // the token formats: the rule for nested spans
 }
 
 // exportResult is what an export wrote.
 type exportResult struct {
 	Path      string // absolute
+	Companion string // a file written beside it (the tag list of hf), or ""
 	Documents int
 	Spans     int
+	Notices   []string // what the format could not carry, or how it carried it
 }
 
 // runExport writes the documents job selects from p to job.Path, as `tagdesk export -o` does. It
-// writes a temporary file in the same folder and renames it onto the path only when everything was
-// written: a failed or cancelled export (an error matching context.Canceled) leaves no file behind
-// and the file that was there untouched. It refuses the project file and its companions, folders and
-// what is not a regular file. progress, if not nil, is called on the calling goroutine after
-// documents are written, at most about a thousand times, and last with written equal to total.
+// writes a temporary file (or folder) beside the path and renames it onto the path only when
+// everything was written: a failed or cancelled export (an error matching context.Canceled) leaves
+// nothing behind and what was there untouched. It refuses the project file and its companions, and
+// what is not a regular file (for brat, a folder that is not empty). progress, if not nil, is called
+// on the calling goroutine after documents are written, at most about a thousand times, and last
+// with written equal to total.
 func runExport(ctx context.Context, p *annotations.Project, job exportJob, progress func(written, total int)) (exportResult, error) {
 	res := exportResult{}
-	path, err := exportTarget(job.Path, p.Path())
+	x, err := formats.NewExport(ctx, p, job.Format, job.Query,
+		formats.WriterOptions{Excel: job.Excel, Offsets: job.Offsets, Labels: job.Labels, Nested: job.Nested})
+	if err != nil {
+		return res, err
+	}
+	path, err := exportTarget(job.Path, p.Path(), x.Tree() && !isZip(job.Path))
 	if err != nil {
 		return res, err
 	}
 	res.Path = path
-	err = formats.WriteFile(ctx, path, func(out io.Writer) error {
-		fw, err := formats.NewWriter(job.Format, out, formats.WriterOptions{Excel: job.Excel})
-		if err != nil {
-			return err
+	step := int64(-1)
+	each := func(d *annotations.ExportDocument) {
+		res.Documents++
+		res.Spans += len(d.Spans)
+		if s := thousandths(int64(d.Index), int64(d.Total)); progress != nil && (s != step || d.Index == d.Total) {
+			step = s
+			progress(d.Index, d.Total)
 		}
-		step := int64(-1)
-		err = p.Export(ctx, job.Query, func(d *annotations.ExportDocument) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := fw.Write(d); err != nil {
-				return err
-			}
-			res.Documents++
-			res.Spans += len(d.Spans)
-			if s := thousandths(int64(d.Index), int64(d.Total)); progress != nil && (s != step || d.Index == d.Total) {
-				step = s
-				progress(d.Index, d.Total)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+	}
+	if x.Tree() {
+		err = formats.WriteTree(ctx, path, func(t formats.Tree) error { return x.WriteTree(ctx, p, t, each) })
+	} else {
+		err = formats.WriteFile(ctx, path, func(out io.Writer) error { return x.Write(ctx, p, out, each) })
+	}
+	if err != nil {
+		return res, err
+	}
+	if companion := x.CompanionPath(path); companion != "" {
+		if err := formats.WriteFile(ctx, companion, x.WriteCompanion); err != nil {
+			return res, err
 		}
-		return fw.Close()
-	})
-	return res, err
+		res.Companion = companion
+	}
+	res.Notices = x.Notices()
+	return res, nil
 }
+
+// isZip reports whether path names a .zip file.
+func isZip(path string) bool { return strings.EqualFold(filepath.Ext(strings.TrimSpace(path)), ".zip") }
 
 // exportTarget returns the absolute path an export to path writes, following a link to the file it
 // points to, or says why it cannot be written: the project file and its journals, a folder, what is
-// not a regular file, a missing folder.
-func exportTarget(path, project string) (string, error) {
+// not a regular file, a missing folder. With folder set the export writes a folder (brat): path may
+// be a folder, if it is empty.
+func exportTarget(path, project string, folder bool) (string, error) {
 	path = strings.TrimSpace(path)
 	if path == "" || strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
 		return "", &annotations.Error{Message: "Give a file name to export to."}
@@ -245,6 +292,12 @@ func exportTarget(path, project string) (string, error) {
 	}
 	if fi, err := os.Stat(path); err == nil {
 		switch {
+		case folder && fi.IsDir():
+			if entries, err := os.ReadDir(path); err != nil || len(entries) > 0 {
+				return "", &annotations.Error{Message: fmt.Sprintf("%s is not empty; export into a new or empty folder, or to a .zip.", path), Err: err}
+			}
+		case folder:
+			return "", &annotations.Error{Message: fmt.Sprintf("%s is a file; brat writes a folder (or give a name ending in .zip).", path)}
 		case fi.IsDir():
 			return "", &annotations.Error{Message: fmt.Sprintf("%s is a folder; give a file name to export to.", path)}
 		case !fi.Mode().IsRegular():
@@ -283,6 +336,7 @@ type importDialog struct {
 	paths   []string
 
 	format    *widget.Select // importFormats
+	offsets   *widget.Select // offsetUnits
 	annotator *widget.Entry
 	strict    *widget.Check
 	options   *dialog.FormDialog
@@ -293,11 +347,9 @@ type importDialog struct {
 
 func newImportDialog(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), paths []string) *importDialog {
 	d := &importDialog{parent: parent, project: p, done: done, paths: paths, task: newTask(parent)}
-	var labels []string
-	for _, c := range importFormats {
-		labels = append(labels, c.label)
-	}
-	d.format = widget.NewSelect(labels, nil)
+	d.format = widget.NewSelect(choiceLabels(importFormats), func(string) { d.formatChanged() })
+	d.offsets = widget.NewSelect(choiceLabels(offsetUnits), nil)
+	d.offsets.SetSelectedIndex(0)
 	d.format.SetSelectedIndex(0)
 	d.annotator = widget.NewEntry()
 	d.annotator.SetText(annotator)
@@ -320,6 +372,7 @@ func (d *importDialog) showOptions() {
 	items := []*widget.FormItem{
 		{Text: "Import", Widget: source},
 		{Text: "Format", Widget: d.format},
+		{Text: "Offsets", Widget: d.offsets, HintText: "how the file counts characters (JSON formats)"},
 		{Text: "Annotator", Widget: d.annotator, HintText: "owns the spans that name no annotator"},
 		{Text: "Labels", Widget: d.strict},
 	}
@@ -332,11 +385,27 @@ func (d *importDialog) showOptions() {
 	d.options.Show()
 }
 
+// formatChanged offers the choice of offsets to the formats that take it: the JSON ones, or a
+// format to detect.
+func (d *importDialog) formatChanged() {
+	if d.offsets == nil {
+		return // still being built
+	}
+	f := importFormats[max(d.format.SelectedIndex(), 0)].name
+	if f == "" || slices.Contains(formats.UTF16Formats, f) {
+		d.offsets.Enable()
+	} else {
+		d.offsets.SetSelectedIndex(0)
+		d.offsets.Disable()
+	}
+}
+
 // start runs the import off the UI goroutine.
 func (d *importDialog) start() {
 	job := importJob{
-		Paths:  d.paths,
-		Format: importFormats[max(d.format.SelectedIndex(), 0)].name,
+		Paths:   d.paths,
+		Format:  importFormats[max(d.format.SelectedIndex(), 0)].name,
+		Offsets: formats.Offsets(offsetUnits[max(d.offsets.SelectedIndex(), 0)].name),
 		Options: annotations.ImportOptions{
 			Annotator:    strings.TrimSpace(d.annotator.Text),
 			StrictLabels: d.strict.Checked,
@@ -405,7 +474,10 @@ type exportDialog struct {
 	whose     *widget.RadioGroup // mine (if there is an annotator), all
 	which     *widget.RadioGroup // all, done, in progress
 	excel     *widget.Check
-	path      *widget.Entry // the file to write
+	offsets   *widget.Select     // offsetUnits, for the JSON formats
+	labels    *widget.CheckGroup // the labels the token formats write
+	nested    *widget.Select     // nestedRules, for the token formats
+	path      *widget.Entry      // the file to write
 	options   *dialog.FormDialog
 	suggested string // the file name last suggested; the options replace it until the user types another
 
@@ -422,13 +494,9 @@ const (
 	inProgress    = "In progress"
 )
 
-func newExportDialog(parent fyne.Window, p *annotations.Project, annotator string) *exportDialog {
+func newExportDialog(parent fyne.Window, p *annotations.Project, annotator string, labels []string) *exportDialog {
 	d := &exportDialog{parent: parent, project: p, annotator: annotator, task: newTask(parent)}
-	var labels []string
-	for _, c := range exportFormats {
-		labels = append(labels, c.label)
-	}
-	d.format = widget.NewSelect(labels, func(string) { d.optionsChanged() })
+	d.format = widget.NewSelect(choiceLabels(exportFormats), func(string) { d.optionsChanged() })
 	var whose []string
 	if annotator != "" {
 		whose = append(whose, d.mine())
@@ -438,6 +506,13 @@ func newExportDialog(parent fyne.Window, p *annotations.Project, annotator strin
 	d.which = widget.NewRadioGroup([]string{allDocuments, doneDocuments, inProgress}, func(string) { d.optionsChanged() })
 	d.which.Required = true
 	d.excel = widget.NewCheck("For Excel (a byte-order mark first)", nil)
+	d.offsets = widget.NewSelect(choiceLabels(offsetUnits), nil)
+	d.offsets.SetSelectedIndex(0)
+	d.labels = widget.NewCheckGroup(labels, nil)
+	d.labels.Horizontal = true
+	d.labels.SetSelected(labels)
+	d.nested = widget.NewSelect(choiceLabels(nestedRules), nil)
+	d.nested.SetSelectedIndex(0)
 	d.path = widget.NewEntry()
 	d.path.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -463,6 +538,9 @@ func (d *exportDialog) showOptions() {
 		{Text: "Spans", Widget: d.whose},
 		{Text: "Documents", Widget: d.which, HintText: "done or in progress for the chosen annotators"},
 		{Text: "CSV", Widget: d.excel},
+		{Text: "Offsets", Widget: d.offsets, HintText: "JSON formats: how characters are counted"},
+		{Text: "Labels", Widget: d.labels, HintText: "CoNLL and Hugging Face: the labels to tag"},
+		{Text: "Nested spans", Widget: d.nested, HintText: "CoNLL and Hugging Face: tokens carry one tag"},
 		{Text: "Save as", Widget: container.NewBorder(nil, nil, nil, choose, d.path)},
 	}
 	d.options = dialog.NewForm("Export", "Export", "Cancel", items, func(ok bool) {
@@ -481,6 +559,13 @@ func (d *exportDialog) job() exportJob {
 		Format: exportFormats[max(d.format.SelectedIndex(), 0)].name,
 	}
 	j.Excel = j.Format == formats.CSV && d.excel.Checked
+	if slices.Contains(formats.UTF16Formats, j.Format) {
+		j.Offsets = formats.Offsets(offsetUnits[max(d.offsets.SelectedIndex(), 0)].name)
+	}
+	if slices.Contains(formats.TokenFormats, j.Format) {
+		j.Labels = d.labels.Selected
+		j.Nested = nestedRules[max(d.nested.SelectedIndex(), 0)].name
+	}
 	switch {
 	case d.whose.Selected == goldLayer:
 		j.Query.Annotators = []string{annotations.Gold}
@@ -496,24 +581,33 @@ func (d *exportDialog) job() exportJob {
 	return j
 }
 
-// optionsChanged enables the Excel option for CSV only and suggests a file name for the options,
-// unless the user typed one of their own.
+// optionsChanged enables each option for the formats it applies to and suggests a file name for
+// the options, unless the user typed one of their own.
 func (d *exportDialog) optionsChanged() {
 	if d.excel == nil || d.path == nil {
 		return // still being built
 	}
 	j := d.job()
-	if j.Format == formats.CSV {
-		d.excel.Enable()
-	} else {
-		d.excel.Disable()
-	}
+	enable(d.excel, j.Format == formats.CSV)
+	enable(d.offsets, slices.Contains(formats.UTF16Formats, j.Format))
+	token := slices.Contains(formats.TokenFormats, j.Format)
+	enable(d.labels, token)
+	enable(d.nested, token)
 	name := suggestName(d.project.Path(), j)
 	dir, current := filepath.Split(d.path.Text)
 	if current == "" || current == d.suggested {
 		d.path.SetText(dir + name)
 	}
 	d.suggested = name
+}
+
+// enable enables w when on, else disables it.
+func enable(w fyne.Disableable, on bool) {
+	if on {
+		w.Enable()
+	} else {
+		w.Disable()
+	}
 }
 
 // suggestName is the file name an export of project for j suggests: the project's name, whose spans
@@ -526,7 +620,9 @@ func suggestName(project string, j exportJob) string {
 	if j.Query.Status != "" {
 		parts = append(parts, strings.ReplaceAll(string(j.Query.Status), "_", "-"))
 	}
-	ext := map[string]string{formats.CSV: ".csv", formats.JSONL: ".jsonl", formats.Doccano: ".doccano.jsonl"}[j.Format]
+	ext := map[string]string{formats.CSV: ".csv", formats.JSONL: ".jsonl", formats.Doccano: ".doccano.jsonl",
+		formats.SpaCy: ".spacy.jsonl", formats.Prodigy: ".prodigy.jsonl", formats.LabelStudio: ".labelstudio.json",
+		formats.Brat: ".brat.zip", formats.CoNLL: ".conll", formats.HF: ".hf.jsonl"}[j.Format]
 	name := strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`/\:*?"<>|`, r) || unicode.IsControl(r) {
 			return '_'
@@ -557,7 +653,8 @@ func (d *exportDialog) chooseFolder() {
 // submit checks the target file, asks before replacing one, and starts the export.
 func (d *exportDialog) submit() {
 	job := d.job()
-	path, err := exportTarget(job.Path, d.project.Path())
+	folder := slices.Contains(formats.TreeFormats, job.Format) && !isZip(job.Path)
+	path, err := exportTarget(job.Path, d.project.Path(), folder)
 	if err != nil {
 		d.message = widget.NewLabel(annotations.Message(err))
 		d.result = resultDialog(d.parent, "Export", d.message, nil)
@@ -566,7 +663,7 @@ func (d *exportDialog) submit() {
 		return
 	}
 	job.Path = path
-	if _, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		d.replace = dialog.NewConfirm("Replace file?", fmt.Sprintf("%s already exists. Replace it?", path), func(ok bool) {
 			if ok {
 				d.start(job)
@@ -604,15 +701,20 @@ func (d *exportDialog) showProgress(written, total int) {
 
 func (d *exportDialog) finish(res exportResult, err error) {
 	title, msg := "Export finished", ""
+	var details []string
 	switch {
 	case err == nil:
 		msg = fmt.Sprintf("Exported %s, %s to %s.", annotations.Plural(res.Documents, "document"), annotations.Plural(res.Spans, "span"), res.Path)
+		if res.Companion != "" {
+			msg += fmt.Sprintf(" The tag list is in %s.", res.Companion)
+		}
+		details = res.Notices
 	case errors.Is(err, context.Canceled):
 		title, msg = "Export cancelled", "The export was cancelled; no file was written."
 	default:
 		title, msg = "Export failed", annotations.Message(err)
 	}
-	d.end(title, msg, nil, nil)
+	d.end(title, msg, details, nil)
 }
 
 // progressDialog returns a dialog showing what runs, a hint, the bar and a status line, with a

@@ -144,7 +144,7 @@ func TestRunImport(t *testing.T) {
 		},
 		"a folder with nothing to import": {
 			paths:   []string{"folder-of-nothing"},
-			wantErr: "the folder has no .txt or .jsonl files; nothing was imported.",
+			wantErr: "the folder has no .txt, .json or .jsonl files; nothing was imported.",
 		},
 	}
 	for name, tt := range tests {
@@ -566,7 +566,7 @@ func TestExportDialog(t *testing.T) {
 	w := testWindow(t)
 	p := exportProject(t)
 	dir := filepath.Dir(p.Path())
-	d := newExportDialog(w, p, "alice")
+	d := newExportDialog(w, p, "alice", nil)
 	d.showOptions()
 	if want := filepath.Join(dir, "gui-alice.jsonl"); d.path.Text != want || !d.excel.Disabled() {
 		t.Errorf("defaults: path %q (want %q), Excel option enabled %v", d.path.Text, want, !d.excel.Disabled())
@@ -620,7 +620,7 @@ func TestExportDialogNames(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			d := newExportDialog(w, p, tt.annotator)
+			d := newExportDialog(w, p, tt.annotator, nil)
 			if tt.annotator == "" && len(d.whose.Options) != 2 {
 				t.Errorf("without an annotator the choices are %q", d.whose.Options)
 			}
@@ -646,7 +646,7 @@ func TestExportDialogRefusesProject(t *testing.T) {
 	w := testWindow(t)
 	p := exportProject(t)
 	before, _ := os.ReadFile(p.Path())
-	d := newExportDialog(w, p, "alice")
+	d := newExportDialog(w, p, "alice", nil)
 	d.showOptions()
 	options := w.Canvas().Overlays().Top()
 	d.path.SetText(p.Path())
@@ -682,7 +682,7 @@ func TestExportDialogReplace(t *testing.T) {
 			if err := os.WriteFile(target, []byte("old content"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			d := newExportDialog(w, p, "alice")
+			d := newExportDialog(w, p, "alice", nil)
 			d.showOptions()
 			d.whose.SetSelected(allAnnotators)
 			d.path.SetText(target)
@@ -725,7 +725,7 @@ func TestExportDialogCancelNewFile(t *testing.T) {
 	w := testWindow(t)
 	p := exportProject(t)
 	target := filepath.Join(t.TempDir(), "new.csv")
-	d := newExportDialog(w, p, "")
+	d := newExportDialog(w, p, "", nil)
 	d.showOptions()
 	d.path.SetText(target)
 	hold, reached, release := holdOnce()
@@ -748,7 +748,7 @@ func TestShowDialogs(t *testing.T) {
 	tests := map[string]func(w fyne.Window, p *annotations.Project){
 		"import":        func(w fyne.Window, p *annotations.Project) { ShowImport(w, p, "alice", nil) },
 		"import folder": func(w fyne.Window, p *annotations.Project) { ShowImportFolder(w, p, "alice", nil) },
-		"export":        func(w fyne.Window, p *annotations.Project) { ShowExport(w, p, "alice") },
+		"export":        func(w fyne.Window, p *annotations.Project) { ShowExport(w, p, "alice", nil) },
 	}
 	for name, show := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -758,5 +758,120 @@ func TestShowDialogs(t *testing.T) {
 				t.Error("no dialog")
 			}
 		})
+	}
+}
+
+// TestRunExportPeerFormats exports in the peer tools' formats from the app, as the export dialog
+// does, and imports each export back into an empty project as the import dialog does: brat to a zip
+// and to a folder, Hugging Face with its tag list beside it, spaCy with UTF-16 offsets.
+func TestRunExportPeerFormats(t *testing.T) {
+	p := exportProject(t)
+	tests := map[string]struct {
+		job       exportJob
+		file      string // the name to export to
+		companion string // the file written beside it, if any
+		back      bool   // the format can be imported back
+		notice    string // a notice the export gives
+	}{
+		"brat to a zip":         {job: exportJob{Format: formats.Brat}, file: "out.zip", back: true},
+		"brat to a folder":      {job: exportJob{Format: formats.Brat}, file: "brat", back: true},
+		"spacy in UTF-16 units": {job: exportJob{Format: formats.SpaCy, Offsets: formats.UTF16}, file: "out.jsonl", back: true, notice: `1 span nested in or overlapping another is only in "spans"`},
+		"prodigy":               {job: exportJob{Format: formats.Prodigy}, file: "out.jsonl", back: true},
+		"hf, actors only":       {job: exportJob{Format: formats.HF, Labels: []string{"actor"}}, file: "out.jsonl", companion: "out.tags.json", notice: "claim"},
+		"conll, columns":        {job: exportJob{Format: formats.CoNLL, Nested: formats.NestedColumns}, file: "out.conll"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			job := tt.job
+			job.Path = filepath.Join(dir, tt.file)
+			res, err := runExport(context.Background(), p, job, nil)
+			if err != nil {
+				t.Fatalf("export: %v (%s)", err, annotations.Message(err))
+			}
+			if res.Documents != 3 || res.Spans != 5 {
+				t.Errorf("exported %d documents, %d spans; want 3, 5", res.Documents, res.Spans)
+			}
+			if want := filepath.Join(dir, tt.companion); tt.companion != "" && res.Companion != want {
+				t.Errorf("companion %q, want %q", res.Companion, want)
+			}
+			if tt.companion != "" {
+				if b, err := os.ReadFile(res.Companion); err != nil || !strings.Contains(string(b), `"B-actor"`) {
+					t.Errorf("the tag list: %s, %v", b, err)
+				}
+			}
+			if tt.notice != "" && !strings.Contains(strings.Join(res.Notices, "\n"), tt.notice) {
+				t.Errorf("notices %q; want one with %q", res.Notices, tt.notice)
+			}
+			if l := leftovers(t, dir); len(l) != 0 {
+				t.Errorf("left behind: %v", l)
+			}
+			if !tt.back {
+				return
+			}
+			q := openProject(t)
+			rep, err := runImport(context.Background(), q, importJob{Paths: []string{job.Path}, Offsets: job.Offsets}, nil)
+			if err != nil {
+				t.Fatalf("import of the export: %v", err)
+			}
+			if rep.Documents != 3 || rep.Spans != 5 {
+				t.Errorf("imported %d documents, %d spans; want 3, 5", rep.Documents, rep.Spans)
+			}
+		})
+	}
+}
+
+// TestExportDialogFormatOptions checks that each option is offered to the formats it applies to, and
+// that a brat export into a folder that is not empty is refused before anything is written.
+func TestExportDialogFormatOptions(t *testing.T) {
+	w := testWindow(t)
+	p := exportProject(t)
+	d := newExportDialog(w, p, "alice", []string{"actor", "figure", "weapon", "claim"})
+	d.showOptions()
+	d.whose.SetSelected(allAnnotators)
+	formatIndex := func(name string) int {
+		return slices.IndexFunc(exportFormats, func(c choice) bool { return c.name == name })
+	}
+	tests := []struct {
+		format                         string
+		excel, offsets, labels, nested bool
+		ext                            string
+	}{
+		{formats.CSV, true, false, false, false, ".csv"},
+		{formats.SpaCy, false, true, false, false, ".spacy.jsonl"},
+		{formats.LabelStudio, false, true, false, false, ".labelstudio.json"},
+		{formats.Brat, false, false, false, false, ".brat.zip"},
+		{formats.CoNLL, false, false, true, true, ".conll"},
+		{formats.HF, false, false, true, true, ".hf.jsonl"},
+	}
+	for _, tt := range tests {
+		d.format.SetSelectedIndex(formatIndex(tt.format))
+		got := [4]bool{!d.excel.Disabled(), !d.offsets.Disabled(), !d.labels.Disabled(), !d.nested.Disabled()}
+		if want := [4]bool{tt.excel, tt.offsets, tt.labels, tt.nested}; got != want {
+			t.Errorf("%s: excel, offsets, labels, nested enabled %v; want %v", tt.format, got, want)
+		}
+		if !strings.HasSuffix(d.path.Text, tt.ext) {
+			t.Errorf("%s: suggested %q; want a name ending in %s", tt.format, d.path.Text, tt.ext)
+		}
+	}
+	d.format.SetSelectedIndex(formatIndex(formats.CoNLL))
+	d.labels.SetSelected([]string{"actor", "figure"})
+	d.nested.SetSelectedIndex(2)
+	if j := d.job(); !slices.Equal(j.Labels, []string{"actor", "figure"}) || j.Nested != formats.NestedColumns {
+		t.Errorf("job labels %q, nested %q", j.Labels, j.Nested)
+	}
+
+	full := t.TempDir()
+	if err := os.WriteFile(filepath.Join(full, "keep.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.format.SetSelectedIndex(formatIndex(formats.Brat))
+	d.path.SetText(full)
+	d.options.Submit()
+	if want := full + " is not empty; export into a new or empty folder, or to a .zip."; d.message == nil || d.message.Text != want {
+		t.Fatalf("message %v; want %q", d.message, want)
+	}
+	if entries, _ := os.ReadDir(full); len(entries) != 1 {
+		t.Errorf("the folder now holds %d entries", len(entries))
 	}
 }

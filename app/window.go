@@ -670,7 +670,11 @@ func (w *Window) mergeFiles() {
 
 func (w *Window) exportFiles() {
 	w.Canvas().Unfocus()
-	ShowExport(w.Window, w.project, w.annotator)
+	names := make([]string, len(w.labels))
+	for i, l := range w.labels {
+		names[i] = l.Name
+	}
+	ShowExport(w.Window, w.project, w.annotator, names)
 }
 
 func (w *Window) editLabels() {

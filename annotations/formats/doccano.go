@@ -25,63 +25,21 @@ func NewDoccanoReader(r io.Reader, file string) annotations.RecordReader {
 	return &jsonLines{file: file, lines: newLineReader(r), parse: parseDoccano}
 }
 
-type doccanoEntity struct {
-	Start json.RawMessage `json:"start_offset"`
-	End   json.RawMessage `json:"end_offset"`
-	Label *string         `json:"label"`
-}
-
-// doccanoKeys are the keys Tagdesk reads; every other key of a line goes into the document's meta.
-var doccanoKeys = map[string]bool{
-	"text": true, "label": true, "entities": true, "relations": true,
-	"id": true, "document_id": true, "name": true, "annotator": true, "meta": true,
-}
+// doccanoKeys are the keys of doccano's own that Tagdesk reads.
+var doccanoKeys = map[string]bool{"label": true, "entities": true, "relations": true}
 
 func parseDoccano(line []byte, rec *annotations.Record) string {
-	var fields map[string]json.RawMessage
-	if err := decodeStrict(line, &fields, false); err != nil {
-		return jsonProblem(err)
-	}
-	if fields == nil {
-		return "expected a JSON object"
-	}
-	var reason string
-	rawText, ok := fields["text"]
-	if !ok {
-		return `"text" is missing`
-	}
-	if string(bytes.TrimSpace(rawText)) == "null" {
-		return `"text" is missing`
-	}
-	if err := json.Unmarshal(rawText, &rec.Text); err != nil {
-		return `"text" should be a string`
-	}
-	var annotator string
-	for key, dst := range map[string]*string{"name": &rec.Name, "annotator": &annotator} {
-		if raw, ok := fields[key]; ok {
-			if err := json.Unmarshal(raw, dst); err != nil {
-				return fmt.Sprintf("%q should be a string", key)
-			}
-		}
-	}
-	idKey := "id"
-	if _, ok := fields["document_id"]; ok {
-		idKey = "document_id"
-	}
-	if rec.ID, reason = idString(fields[idKey]); reason != "" {
+	fields, annotator, reason := parseTask(line, rec, doccanoKeys, nil)
+	if reason != "" {
 		return reason
 	}
-	if rec.Meta, reason = doccanoMeta(fields, idKey); reason != "" {
-		return reason
-	}
-
 	if raw, ok := fields["label"]; ok {
 		if rec.Spans, reason = doccanoLabels(raw, annotator); reason != "" {
 			return reason
 		}
 	}
 	if raw, ok := fields["entities"]; ok {
-		spans, reason := doccanoEntities(raw, annotator)
+		spans, reason := charSpans(raw, spanKeys{list: "entities", item: "entity", start: "start_offset", end: "end_offset"}, annotator)
 		if reason != "" {
 			return reason
 		}
@@ -128,61 +86,6 @@ func doccanoLabels(raw json.RawMessage, annotator string) ([]annotations.RecordS
 	return spans, ""
 }
 
-// doccanoEntities reads the "entities": [{"start_offset": ..., "end_offset": ..., "label": ...}] form.
-func doccanoEntities(raw json.RawMessage, annotator string) ([]annotations.RecordSpan, string) {
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, `"entities" should be a list of objects`
-	}
-	var spans []annotations.RecordSpan
-	for i, item := range items {
-		var e doccanoEntity
-		if err := json.Unmarshal(item, &e); err != nil {
-			return nil, fmt.Sprintf("entity %d: %s", i+1, jsonProblem(err))
-		}
-		s := annotations.RecordSpan{Annotator: annotator}
-		var reason string
-		if s.Start, reason = offset(e.Start, "start_offset"); reason != "" {
-			return nil, fmt.Sprintf("entity %d: %s", i+1, reason)
-		}
-		if s.End, reason = offset(e.End, "end_offset"); reason != "" {
-			return nil, fmt.Sprintf("entity %d: %s", i+1, reason)
-		}
-		if e.Label == nil {
-			return nil, fmt.Sprintf("entity %d: \"label\" is missing", i+1)
-		}
-		s.Label = *e.Label
-		spans = append(spans, s)
-	}
-	return spans, ""
-}
-
-// doccanoMeta builds the document's metadata from the "meta" object and every key Tagdesk does not
-// read itself (doccano's own id, when the line also has a document_id).
-func doccanoMeta(fields map[string]json.RawMessage, idKey string) (json.RawMessage, string) {
-	meta := map[string]json.RawMessage{}
-	if raw, ok := fields["meta"]; ok && string(bytes.TrimSpace(raw)) != "null" {
-		if err := json.Unmarshal(raw, &meta); err != nil {
-			return nil, `"meta" should be an object`
-		}
-	}
-	for k, v := range fields {
-		if !doccanoKeys[k] || (k == "id" && idKey != "id") {
-			if _, taken := meta[k]; !taken {
-				meta[k] = v
-			}
-		}
-	}
-	if len(meta) == 0 {
-		return nil, ""
-	}
-	b, err := json.Marshal(meta) // keys sorted
-	if err != nil {
-		return nil, "meta: " + err.Error()
-	}
-	return b, ""
-}
-
 // doccanoWriter writes doccano sequence-labelling JSONL.
 type doccanoWriter struct {
 	jsonOut
@@ -200,38 +103,20 @@ func newDoccanoWriter(w io.Writer, opts WriterOptions) Writer {
 }
 
 type doccanoOutLine struct {
-	Text       string          `json:"text"`
-	Label      [][3]any        `json:"label"`
-	DocumentID string          `json:"document_id"`
-	Name       string          `json:"name"`
-	Annotator  string          `json:"annotator,omitempty"`
-	Meta       json.RawMessage `json:"meta,omitempty"`
+	Text  string   `json:"text"`
+	Label [][3]any `json:"label"`
+	taskOut
 }
 
 func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
-	line := doccanoOutLine{Text: d.Text, DocumentID: d.Key(), Name: d.Name}
-	if len(d.Meta) > 0 && string(d.Meta) != "{}" {
-		line.Meta = d.Meta
-	}
+	line := doccanoOutLine{Text: d.Text, taskOut: newTaskOut(d)}
 	o := newOutOffsets(d.Text, dw.offsets)
-	annotators := d.Annotators
-	if len(annotators) == 0 {
-		annotators = []string{""}
-	}
-	for _, a := range annotators {
-		line.Annotator = a
-		line.Label = line.Label[:0]
-		for _, s := range d.Spans {
-			if s.Annotator == a {
-				line.Label = append(line.Label, [3]any{o.at(s.Start), o.at(s.End), s.Label})
-			}
+	return eachAnnotator(d, func(annotator string, spans []annotations.Span) error {
+		line.Annotator = annotator
+		line.Label = make([][3]any, len(spans))
+		for i, s := range spans {
+			line.Label[i] = [3]any{o.at(s.Start), o.at(s.End), s.Label}
 		}
-		if line.Label == nil {
-			line.Label = [][3]any{}
-		}
-		if err := dw.enc.Encode(line); err != nil {
-			return err
-		}
-	}
-	return nil
+		return dw.enc.Encode(line)
+	})
 }

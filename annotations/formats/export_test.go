@@ -110,6 +110,10 @@ func TestExportGolden(t *testing.T) {
 		"export-done.jsonl":        {JSONL, annotations.ExportQuery{Status: annotations.StatusDone}, WriterOptions{}},
 		"export.doccano.jsonl":     {Doccano, annotations.ExportQuery{}, WriterOptions{}},
 		"export-bob.doccano.jsonl": {Doccano, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{}},
+		"export.spacy.jsonl":       {SpaCy, annotations.ExportQuery{}, WriterOptions{}},
+		"export-utf16.spacy.jsonl": {SpaCy, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
+		"export.prodigy.jsonl":     {Prodigy, annotations.ExportQuery{}, WriterOptions{}},
+		"export-utf16.jsonl":       {JSONL, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -232,23 +236,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 // describe renders a project's documents and spans field by field, ids and times left out.
 func describe(t *testing.T, p *annotations.Project) string {
 	t.Helper()
-	var b strings.Builder
-	err := p.Export(context.Background(), annotations.ExportQuery{}, func(d *annotations.ExportDocument) error {
-		b.WriteString(strings.Join([]string{d.Hash, d.Name, d.SourceID, string(d.Meta), strconv.Quote(d.Text),
-			strconv.Itoa(d.Length), d.FirstLine}, " | ") + "\n")
-		for _, s := range d.Spans {
-			b.WriteString(strings.Join([]string{"  ", s.Annotator, s.Label, strconv.Itoa(s.Start), strconv.Itoa(s.End),
-				strconv.Quote(s.Note)}, " ") + "\n")
-		}
-		for _, a := range d.Annotators {
-			b.WriteString("  status " + a + " " + string(d.Statuses[a]) + "\n")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return describeKept(t, p, carried{notes: true, statuses: true, names: true, exact: true})
 }
 
 // TestDoccanoRoundTrip exports doccano JSONL and imports it into an empty project: texts, spans per

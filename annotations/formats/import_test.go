@@ -106,6 +106,30 @@ func TestImportErrors(t *testing.T) {
 			files: map[string]string{"a.jsonl": `{"text": "a"} {"text": "b"}` + "\n"},
 			want:  []string{"a.jsonl:1: invalid JSON: more than one JSON value on the line"},
 		},
+		"prodigy tokens that disagree with the offsets": {
+			files: map[string]string{"p.jsonl": `{"text": "Albert Einstein", "tokens": [{"text": "Albert", "start": 0, "end": 6, "id": 0, "ws": true}, {"text": "Einstein", "start": 7, "end": 15, "id": 1, "ws": false}],` +
+				` "spans": [{"start": 0, "end": 6, "token_start": 0, "token_end": 1, "label": "PERSON"}], "answer": "accept"}` + "\n" +
+				`{"text": "Albert Einstein", "spans": [{"token_start": 1, "token_end": 0, "label": "PERSON"}], "answer": "accept"}` + "\n" +
+				`{"text": "x", "answer": "maybe"}` + "\n"},
+			format: Prodigy,
+			want: []string{
+				"p.jsonl:1: span 1: its tokens 0–1 cover 0–15, not its start and end 0–6",
+				`p.jsonl:2: span 1: the span gives only token_start and token_end, and the example has no "tokens"`,
+				`p.jsonl:3: "answer" is "maybe", not "accept", "reject" or "ignore"`,
+			},
+		},
+		"spacy ents of the wrong shape": {
+			files: map[string]string{"s.jsonl": `{"text": "Kyiv", "ents": [[0, 4, "actor"]]}` + "\n" +
+				`{"text": "Kyiv", "ents": [{"start": 0, "end": 4}]}` + "\n" +
+				`{"text": "Kyiv", "ents": [{"start": "0", "end": 4, "label": "actor"}]}` + "\n" +
+				`{"text": "Kyiv", "ents": [{"start": 0, "end": 9, "label": "actor"}]}` + "\n"},
+			want: []string{
+				"s.jsonl:1: ents 1: expected an object, found a JSON array",
+				`s.jsonl:2: ents 1: "label" is missing`,
+				"s.jsonl:3: ents 1: start should be a number, not a string",
+				`s.jsonl:4: span 1 ("actor"): end 9 is past the end of the text (4 characters)`,
+			},
+		},
 		"missing text": {
 			files: map[string]string{"a.jsonl": "\n\n{\"name\": \"x\", \"spans\": []}\n"},
 			want:  []string{`a.jsonl:3: "text" is missing`},

@@ -11,7 +11,7 @@ import (
 // segments (UAX #29, as the article view selects words) that are not white space, each split further
 // at every edge of spans, so that every span starts and ends on a token boundary. "1.100" and
 // "l’armée" are one token each; "lance-roquettes" is three (lance, -, roquettes); punctuation such as
-// « is a token of its own. White space inside a span's edge cut is left out of the tokens.
+// « is a token of its own. A span edge in white space cuts nothing: white space is never a token.
 func tokenize(s string, spans []annotations.Span) []text.Range {
 	return cutWords(text.Words(s), spans)
 }

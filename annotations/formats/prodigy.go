@@ -1,0 +1,257 @@
+package formats
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// Prodigy ner_manual JSONL, one example (document and annotator) per line:
+//
+//	{"text": "Albert Einstein was a physicist.",
+//	 "tokens": [{"text": "Albert", "start": 0, "end": 6, "id": 0, "ws": true}, ...],
+//	 "spans": [{"start": 0, "end": 15, "token_start": 0, "token_end": 1, "label": "PERSON"}],
+//	 "answer": "accept", "_view_id": "ner_manual", "_annotator_id": "alice", "_session_id": "alice",
+//	 "document_id": "...", "name": "...", "meta": {...}}
+//
+// token_end is inclusive; "ws" tells that white space follows the token. Offsets are code points.
+// Tokens are Unicode word segments, split at span edges so that every span covers whole tokens (see
+// tokenize). A document an annotator marked done is answered "accept"; one still in progress has no
+// answer, as a task not yet annotated. Prodigy adds its own hashes (_input_hash, _task_hash) when the
+// file is loaded with db-in; Tagdesk neither writes nor keeps them.
+//
+// The reader takes "accept"ed examples and examples without an answer; "reject"ed and "ignore"d ones
+// bring their document but not their spans, and are reported. A span may give its character offsets,
+// its tokens, or both (then they must agree).
+
+func init() {
+	streamReaders[Prodigy] = NewProdigyReader
+	streamWriters[Prodigy] = func(w io.Writer, o WriterOptions) (Writer, error) { return newProdigyWriter(w, o), nil }
+}
+
+// NewProdigyReader returns a reader of Prodigy JSONL from r; file names it in messages.
+func NewProdigyReader(r io.Reader, file string) annotations.RecordReader {
+	return &jsonLines{file: file, lines: newLineReader(r), parse: parseProdigy}
+}
+
+var prodigyKeys = map[string]bool{"tokens": true, "spans": true, "answer": true}
+
+// prodigyInternal tells Prodigy's own keys (_input_hash, _view_id, ...), which are not metadata.
+func prodigyInternal(key string) bool { return strings.HasPrefix(key, "_") }
+
+type prodigyToken struct {
+	Text  string `json:"text"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	ID    int    `json:"id"`
+	WS    bool   `json:"ws"`
+}
+
+type prodigySpan struct {
+	Start      json.RawMessage `json:"start"`
+	End        json.RawMessage `json:"end"`
+	TokenStart json.RawMessage `json:"token_start"`
+	TokenEnd   json.RawMessage `json:"token_end"`
+	Label      *string         `json:"label"`
+}
+
+var (
+	prodigyRejected = annotations.Notice{
+		One:  `1 Prodigy example answered "reject" or "ignore" was imported without its spans`,
+		Many: `%d Prodigy examples answered "reject" or "ignore" were imported without their spans`,
+	}
+)
+
+func parseProdigy(line []byte, rec *annotations.Record) string {
+	fields, annotator, reason := parseTask(line, rec, prodigyKeys, prodigyInternal)
+	if reason != "" {
+		return reason
+	}
+	if annotator == "" {
+		for _, key := range []string{"_annotator_id", "_session_id"} {
+			if raw, ok := fields[key]; ok {
+				json.Unmarshal(raw, &annotator) // not a string: no name
+				if annotator != "" {
+					break
+				}
+			}
+		}
+	}
+	var answer string
+	if raw, ok := fields["answer"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &answer); err != nil {
+			return `"answer" should be "accept", "reject" or "ignore"`
+		}
+	}
+	switch answer {
+	case "", "accept":
+	case "reject", "ignore":
+		if raw, ok := fields["spans"]; ok && string(raw) != "[]" && string(raw) != "null" {
+			rec.Notify(prodigyRejected, 1)
+		}
+		return ""
+	default:
+		return fmt.Sprintf(`"answer" is %q, not "accept", "reject" or "ignore"`, answer)
+	}
+	var tokens []prodigyToken
+	if raw, ok := fields["tokens"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &tokens); err != nil {
+			return "tokens: " + jsonProblem(err)
+		}
+	}
+	if raw, ok := fields["spans"]; ok && string(raw) != "null" {
+		var items []prodigySpan
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return `"spans" should be a list of {"start", "end", "label"} objects`
+		}
+		for i, ps := range items {
+			s, reason := prodigySpanOf(ps, tokens)
+			if reason != "" {
+				return fmt.Sprintf("span %d: %s", i+1, reason)
+			}
+			s.Annotator = annotator
+			rec.Spans = append(rec.Spans, s)
+		}
+	}
+	if answer == "accept" {
+		rec.Statuses = map[string]annotations.Status{annotator: annotations.StatusDone}
+	}
+	return ""
+}
+
+// prodigySpanOf reads a span from its character offsets, or from its tokens when it has none; with
+// both, they must agree.
+func prodigySpanOf(ps prodigySpan, tokens []prodigyToken) (annotations.RecordSpan, string) {
+	var s annotations.RecordSpan
+	if ps.Label == nil {
+		return s, `"label" is missing`
+	}
+	s.Label = *ps.Label
+	hasChars := len(ps.Start) > 0 || len(ps.End) > 0
+	hasTokens := len(ps.TokenStart) > 0 || len(ps.TokenEnd) > 0
+	var reason string
+	if hasChars || !hasTokens {
+		if s.Start, reason = offset(ps.Start, "start"); reason != "" {
+			return s, reason
+		}
+		if s.End, reason = offset(ps.End, "end"); reason != "" {
+			return s, reason
+		}
+	}
+	if !hasTokens {
+		return s, ""
+	}
+	first, reason := offset(ps.TokenStart, "token_start")
+	if reason != "" {
+		return s, reason
+	}
+	last, reason := offset(ps.TokenEnd, "token_end")
+	if reason != "" {
+		return s, reason
+	}
+	switch {
+	case len(tokens) == 0:
+		if !hasChars {
+			return s, `the span gives only token_start and token_end, and the example has no "tokens"`
+		}
+		return s, "" // nothing to check the tokens against
+	case first < 0 || first >= len(tokens) || last < 0 || last >= len(tokens):
+		return s, fmt.Sprintf("token_start %d or token_end %d is not one of the %d tokens", first, last, len(tokens))
+	case last < first:
+		return s, fmt.Sprintf("token_end %d is before token_start %d (token_end is inclusive)", last, first)
+	}
+	start, end := tokens[first].Start, tokens[last].End
+	if !hasChars {
+		s.Start, s.End = start, end
+		return s, ""
+	}
+	if start != s.Start || end != s.End {
+		return s, fmt.Sprintf("its tokens %d–%d cover %d–%d, not its start and end %d–%d", first, last, start, end, s.Start, s.End)
+	}
+	return s, ""
+}
+
+// prodigyWriter writes Prodigy ner_manual JSONL.
+type prodigyWriter struct {
+	jsonOut
+	offsets Offsets
+	blank   int // spans left out: they cover white space only
+}
+
+// Notices tells of the spans left out.
+func (pw *prodigyWriter) Notices() []string {
+	if pw.blank == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("%s only white space and so no token: left out.", coverCovers(pw.blank))}
+}
+
+// coverCovers is "1 span covers" or "3 spans cover".
+func coverCovers(n int) string {
+	if n == 1 {
+		return "1 span covers"
+	}
+	return annotations.Plural(n, "span") + " cover"
+}
+
+func newProdigyWriter(w io.Writer, opts WriterOptions) *prodigyWriter {
+	return &prodigyWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets}
+}
+
+type prodigyOutLine struct {
+	Text      string           `json:"text"`
+	Tokens    []prodigyToken   `json:"tokens"`
+	Spans     []prodigyOutSpan `json:"spans"`
+	Answer    string           `json:"answer,omitempty"`
+	ViewID    string           `json:"_view_id"`
+	Annotator string           `json:"_annotator_id,omitempty"`
+	Session   string           `json:"_session_id,omitempty"`
+	taskOut
+}
+
+type prodigyOutSpan struct {
+	Start      int    `json:"start"`
+	End        int    `json:"end"`
+	TokenStart int    `json:"token_start"`
+	TokenEnd   int    `json:"token_end"`
+	Label      string `json:"label"`
+}
+
+func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
+	line := prodigyOutLine{Text: d.Text, ViewID: "ner_manual", taskOut: newTaskOut(d)}
+	o := newOutOffsets(d.Text, pw.offsets)
+	return eachAnnotator(d, func(annotator string, spans []annotations.Span) error {
+		line.Annotator, line.Session = annotator, annotator
+		line.Answer = ""
+		if d.Statuses[annotator] == annotations.StatusDone {
+			line.Answer = "accept"
+		}
+		toks := tokenize(d.Text, spans)
+		runes := []rune(d.Text)
+		line.Tokens = make([]prodigyToken, len(toks))
+		for i, t := range toks {
+			ws := t.End < len(runes) && unicode.IsSpace(runes[t.End])
+			line.Tokens[i] = prodigyToken{Text: string(runes[t.Start:t.End]), Start: o.at(t.Start), End: o.at(t.End), ID: i, WS: ws}
+		}
+		line.Spans = line.Spans[:0]
+		for _, s := range spans {
+			// the first token that ends after the span's start, the last that starts before its end
+			ts := sort.Search(len(toks), func(i int) bool { return toks[i].End > s.Start })
+			te := sort.Search(len(toks), func(i int) bool { return toks[i].Start >= s.End }) - 1
+			if ts > te {
+				pw.blank++ // only white space: no token to point at
+				continue
+			}
+			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label})
+		}
+		if line.Spans == nil {
+			line.Spans = []prodigyOutSpan{}
+		}
+		return pw.enc.Encode(line)
+	})
+}

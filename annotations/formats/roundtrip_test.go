@@ -1,0 +1,95 @@
+package formats
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tagdesk/tagdesk/annotations"
+)
+
+// carried says what of a project a format keeps through an export and an import.
+type carried struct {
+	notes    bool // span notes
+	statuses bool // each annotator's status
+	names    bool // document names, ids and metadata
+	exact    bool // the source id as such (not only the key exports write) and the first line
+}
+
+// roundTrips lists every format that Tagdesk both writes and reads, with what it carries, the file
+// name its export gets (the import detects the format from it) and the offset units it takes.
+var roundTrips = map[string]struct {
+	file    string
+	keeps   carried
+	offsets []Offsets
+}{
+	JSONL:   {"export.jsonl", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+	Doccano: {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
+	SpaCy:   {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
+	Prodigy: {"export.jsonl", carried{statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+}
+
+// TestRoundTrip exports the corpus (decomposed accents, CRLF-born text, a byte-order mark, an emoji
+// flag, Cyrillic, nested and overlapping spans of two annotators, an empty document) in each format,
+// imports the file into an empty project, detecting its format, and compares the two projects: the
+// same texts and every annotator's spans, and the notes, statuses, names, ids and metadata where the
+// format carries them.
+func TestRoundTrip(t *testing.T) {
+	p := corpusProject(t)
+	for format, rt := range roundTrips {
+		for _, unit := range rt.offsets {
+			t.Run(format+"/"+string(unit), func(t *testing.T) {
+				out := export(t, p, format, annotations.ExportQuery{}, WriterOptions{Offsets: unit})
+				path := filepath.Join(t.TempDir(), rt.file)
+				if err := os.WriteFile(path, out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				q := openProject(t)
+				r := OpenWith([]string{path}, ReadOptions{Offsets: unit}, nil)
+				defer r.Close()
+				if _, err := q.Import(context.Background(), r, annotations.ImportOptions{}); err != nil {
+					t.Fatalf("import of the export: %v", err)
+				}
+				if a, b := describeKept(t, p, rt.keeps), describeKept(t, q, rt.keeps); a != b {
+					t.Errorf("the projects differ:\n--- original\n%s\n--- round trip\n%s", a, b)
+				}
+			})
+		}
+	}
+}
+
+// describeKept renders a project's documents and spans with what a format keeps.
+func describeKept(t *testing.T, p *annotations.Project, keeps carried) string {
+	t.Helper()
+	var b strings.Builder
+	err := p.Export(context.Background(), annotations.ExportQuery{}, func(d *annotations.ExportDocument) error {
+		fields := []string{d.Hash, strconv.Quote(d.Text), strconv.Itoa(d.Length)}
+		if keeps.names {
+			fields = append(fields, d.Name, d.Key(), string(d.Meta))
+		}
+		if keeps.exact {
+			fields = append(fields, d.SourceID, d.FirstLine)
+		}
+		b.WriteString(strings.Join(fields, " | ") + "\n")
+		for _, s := range d.Spans {
+			line := []string{"  ", s.Annotator, s.Label, strconv.Itoa(s.Start), strconv.Itoa(s.End)}
+			if keeps.notes {
+				line = append(line, strconv.Quote(s.Note))
+			}
+			b.WriteString(strings.Join(line, " ") + "\n")
+		}
+		if keeps.statuses {
+			for _, a := range d.Annotators {
+				b.WriteString("  status " + a + " " + string(d.Statuses[a]) + "\n")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}

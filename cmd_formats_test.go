@@ -1,0 +1,78 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCLIPeerFormats exports the formats corpus in each peer format from the command line, checks
+// what the command says on standard error, and imports every format that Tagdesk reads back into an
+// empty project: the same documents and spans come back.
+func TestCLIPeerFormats(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	if code, _, errs := c.run("", "import", "--project", project, filepath.Join("annotations", "formats", "testdata", "corpus.jsonl")); code != 0 {
+		t.Fatal(errs)
+	}
+	_, stats, _ := c.run("", "stats", "--project", project, "--json")
+	tests := map[string]struct {
+		args      []string // after --project and -o
+		out       string   // the name to write
+		back      []string // the import's flags, when the format is read back
+		stderr    string   // what standard error must hold
+		companion string
+	}{
+		"spacy":               {[]string{"--format", "spacy"}, "s.jsonl", []string{}, `only in "spans", not in "ents"`, ""},
+		"spacy, UTF-16":       {[]string{"--format", "spacy", "--offsets", "utf16"}, "s16.jsonl", []string{"--offsets", "utf16"}, "", ""},
+		"prodigy":             {[]string{"--format", "prodigy"}, "p.jsonl", []string{}, "", ""},
+		"labelstudio":         {[]string{"--format", "labelstudio"}, "ls.json", []string{}, "", ""},
+		"labelstudio, UTF-16": {[]string{"--format", "labelstudio", "--offsets", "utf16"}, "ls16.json", []string{"--offsets", "utf16"}, "", ""},
+		"brat zip":            {nil, "b.zip", []string{}, "", ""},
+		"brat folder":         {[]string{"--format", "brat"}, "bratdir", []string{}, "", ""},
+		"conll":               {[]string{"--format", "conll", "--labels", "actor,figure"}, "c.conll", nil, "left out", ""},
+		"hf":                  {[]string{"--format", "hf", "--nested", "columns"}, "h.jsonl", nil, "", "h.tags.json"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(dir, tt.out)
+			args := append([]string{"export", "--project", project, "-o", out}, tt.args...)
+			code, stdout, errs := c.run("", args...)
+			if code != 0 || stdout != "" {
+				t.Fatalf("export: code %d, stdout %q, stderr %s", code, stdout, errs)
+			}
+			if !strings.Contains(errs, tt.stderr) || tt.stderr == "" && errs != "" && !strings.HasPrefix(errs, "tagdesk export: ") {
+				t.Errorf("stderr %q; want it to hold %q", errs, tt.stderr)
+			}
+			if tt.companion != "" {
+				if b, err := os.ReadFile(filepath.Join(dir, tt.companion)); err != nil || !strings.Contains(string(b), `"actor_tags"`) {
+					t.Errorf("the tag list beside the export: %s, %v", b, err)
+				}
+			}
+			if tt.back == nil {
+				return
+			}
+			again := filepath.Join(t.TempDir(), "again.tagdesk")
+			args = append(append([]string{"import", "--project", again}, tt.back...), out)
+			if code, _, errs := c.run("", args...); code != 0 {
+				t.Fatalf("import of the export: %s", errs)
+			}
+			if _, got, _ := c.run("", "stats", "--project", again, "--json"); spansAndDocs(got) != spansAndDocs(stats) {
+				t.Errorf("after the round trip:\n%s\nwant:\n%s", spansAndDocs(got), spansAndDocs(stats))
+			}
+		})
+	}
+}
+
+// spansAndDocs keeps the lines of `stats --json` that count documents and spans.
+func spansAndDocs(stats string) string {
+	var keep []string
+	for _, l := range strings.Split(stats, "\n") {
+		if strings.Contains(l, `"documents":`) || strings.Contains(l, `"spans":`) {
+			keep = append(keep, strings.TrimSpace(l))
+		}
+	}
+	return strings.Join(keep, "\n")
+}
