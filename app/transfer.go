@@ -540,7 +540,7 @@ func (d *exportDialog) showOptions() {
 		{Text: "CSV", Widget: d.excel},
 		{Text: "Offsets", Widget: d.offsets, HintText: "JSON formats: how characters are counted"},
 		{Text: "Labels", Widget: d.labels, HintText: "CoNLL and Hugging Face: the labels to tag"},
-		{Text: "Nested spans", Widget: d.nested, HintText: "CoNLL and Hugging Face: tokens carry one tag"},
+		{Text: "Nested spans", Widget: d.nested, HintText: "CoNLL and Hugging Face: spans inside or across others"},
 		{Text: "Save as", Widget: container.NewBorder(nil, nil, nil, choose, d.path)},
 	}
 	d.options = dialog.NewForm("Export", "Export", "Cancel", items, func(ok bool) {
@@ -593,6 +593,9 @@ func (d *exportDialog) optionsChanged() {
 	token := slices.Contains(formats.TokenFormats, j.Format)
 	enable(d.labels, token)
 	enable(d.nested, token)
+	if d.options != nil {
+		d.options.Refresh() // the form greys the names of disabled options only when refreshed
+	}
 	name := suggestName(d.project.Path(), j)
 	dir, current := filepath.Split(d.path.Text)
 	if current == "" || current == d.suggested {
@@ -655,6 +658,9 @@ func (d *exportDialog) submit() {
 	job := d.job()
 	folder := slices.Contains(formats.TreeFormats, job.Format) && !isZip(job.Path)
 	path, err := exportTarget(job.Path, d.project.Path(), folder)
+	if err == nil && slices.Contains(formats.TokenFormats, job.Format) && len(job.Labels) == 0 {
+		err = &annotations.Error{Message: "Choose at least one label to tag."}
+	}
 	if err != nil {
 		d.message = widget.NewLabel(annotations.Message(err))
 		d.result = resultDialog(d.parent, "Export", d.message, nil)

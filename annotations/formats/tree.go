@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tagdesk/tagdesk/annotations"
 )
@@ -96,14 +97,20 @@ func WriteTree(ctx context.Context, path string, write func(Tree) error) error {
 	return nil
 }
 
-// zipTree writes the files of a tree into a zip.
-type zipTree struct{ w *zip.Writer }
+// zipTree writes the files of a tree into a zip, each file compressed and dated now.
+type zipTree struct {
+	w   *zip.Writer
+	now time.Time
+}
 
 func (z *zipTree) Create(name string) (io.Writer, error) {
 	if !filepath.IsLocal(filepath.FromSlash(name)) || strings.Contains(name, `\`) {
 		return nil, fmt.Errorf("zip: unsafe file name %q", name)
 	}
-	return z.w.Create(name)
+	if z.now.IsZero() {
+		z.now = time.Now()
+	}
+	return z.w.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: z.now})
 }
 
 // dirTree writes the files of a tree into the folder root, each file synced and closed before the next
