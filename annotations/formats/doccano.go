@@ -71,7 +71,9 @@ func parseDoccano(line []byte, rec *annotations.Record) string {
 	if rec.ID, reason = idString(fields[idKey]); reason != "" {
 		return reason
 	}
-	if rec.Meta, reason = doccanoMeta(fields, idKey); reason != "" {
+	// doccano's own id is metadata when the line also has a document_id
+	rec.Meta, reason = extraMeta(fields, func(k string) bool { return doccanoKeys[k] && (k != "id" || idKey == "id") })
+	if reason != "" {
 		return reason
 	}
 
@@ -157,9 +159,9 @@ func doccanoEntities(raw json.RawMessage, annotator string) ([]annotations.Recor
 	return spans, ""
 }
 
-// doccanoMeta builds the document's metadata from the "meta" object and every key Tagdesk does not
-// read itself (doccano's own id, when the line also has a document_id).
-func doccanoMeta(fields map[string]json.RawMessage, idKey string) (json.RawMessage, string) {
+// extraMeta builds a document's metadata from the object under "meta" and every field that own
+// does not claim ("meta" aside); the keys of the "meta" object win over fields of the same name.
+func extraMeta(fields map[string]json.RawMessage, own func(key string) bool) (json.RawMessage, string) {
 	meta := map[string]json.RawMessage{}
 	if raw, ok := fields["meta"]; ok && string(bytes.TrimSpace(raw)) != "null" {
 		if err := json.Unmarshal(raw, &meta); err != nil {
@@ -167,7 +169,7 @@ func doccanoMeta(fields map[string]json.RawMessage, idKey string) (json.RawMessa
 		}
 	}
 	for k, v := range fields {
-		if !doccanoKeys[k] || (k == "id" && idKey != "id") {
+		if k != "meta" && !own(k) {
 			if _, taken := meta[k]; !taken {
 				meta[k] = v
 			}
