@@ -196,9 +196,13 @@ func TestImportErrors(t *testing.T) {
 				`d.jsonl:3: span 1 ("X"): end 9 is past the end of the text (3 characters)`,
 			},
 		},
-		"JSON array": {
-			files: map[string]string{"tasks.json": `[{"text": "a"}]`},
-			want:  []string{"tasks.json:1: this is a JSON array; Tagdesk reads JSON Lines: one JSON object per line"},
+		// a .json file that starts with "[" is a Label Studio task list; [{"text": "a"}] is one
+		"JSON array of other values": {
+			files: map[string]string{"tasks.json": "[\n  1,\n  [\"two\"]\n]\n"},
+			want: []string{
+				"tasks.json:2: task 1: expected a JSON object (a Label Studio task), found a number",
+				"tasks.json:3: task 2: expected a JSON object (a Label Studio task), found a list",
+			},
 		},
 		"unknown extension": {
 			files: map[string]string{"notes.md": "# hi"},
@@ -223,6 +227,12 @@ func TestImportErrors(t *testing.T) {
 			"c.jsonl:1: invalid JSON at byte 2: invalid character ']' looking for beginning of object key string",
 		},
 	}
+	runImportCases(t, tests)
+}
+
+// runImportCases runs imports that must fail into new projects, checks their problems and that the
+// projects are unchanged.
+func runImportCases(t *testing.T, tests map[string]importCase) {
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			p := openProject(t)
@@ -296,6 +306,8 @@ func TestDetect(t *testing.T) {
 		"upper-case extension":     {"A.JSONL", `{"text": "a", "label": []}`, Doccano},
 		"json holding JSON lines":  {"a.json", `{"text": "a", "spans": []}`, JSONL},
 		"unparsable line: Tagdesk": {"a.jsonl", `{oops`, JSONL},
+		"label studio task list":   {"a.json", "\uFEFF\n[\n  {\"data\": {\"text\": \"a\"}}\n]", LabelStudio},
+		"label studio task lines":  {"a.jsonl", `{"data": {"text": "a"}, "annotations": []}`, LabelStudio},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -26,10 +26,11 @@ var roundTrips = map[string]struct {
 	keeps   carried
 	offsets []Offsets
 }{
-	JSONL:   {"export.jsonl", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
-	Doccano: {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
-	SpaCy:   {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
-	Prodigy: {"export.jsonl", carried{statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+	JSONL:       {"export.jsonl", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+	Doccano:     {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
+	SpaCy:       {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
+	Prodigy:     {"export.jsonl", carried{statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+	LabelStudio: {"export.json", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
 }
 
 // TestRoundTrip exports the corpus (decomposed accents, CRLF-born text, a byte-order mark, an emoji

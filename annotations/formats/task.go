@@ -60,6 +60,14 @@ func parseTask(line []byte, rec *annotations.Record, own map[string]bool, skip f
 // taskMeta builds the document's metadata from the "meta" object and every key neither the shared
 // reading nor the format reads (the line's own "id", when it also has a "document_id").
 func taskMeta(fields map[string]json.RawMessage, idKey string, own map[string]bool, skip func(string) bool) (json.RawMessage, string) {
+	return extraMeta(fields, func(k string) bool {
+		return taskKeys[k] && !(k == "id" && idKey != "id") || own[k] || skip != nil && skip(k)
+	})
+}
+
+// extraMeta builds metadata from the "meta" object of fields and every other key for which own is
+// false; a key of "meta" wins over a key of the same name outside it.
+func extraMeta(fields map[string]json.RawMessage, own func(key string) bool) (json.RawMessage, string) {
 	meta := map[string]json.RawMessage{}
 	if raw, ok := fields["meta"]; ok && string(bytes.TrimSpace(raw)) != "null" {
 		if err := json.Unmarshal(raw, &meta); err != nil {
@@ -67,11 +75,10 @@ func taskMeta(fields map[string]json.RawMessage, idKey string, own map[string]bo
 		}
 	}
 	for k, v := range fields {
-		if taskKeys[k] && !(k == "id" && idKey != "id") || own[k] || skip != nil && skip(k) {
-			continue
-		}
-		if _, taken := meta[k]; !taken {
-			meta[k] = v
+		if k != "meta" && !own(k) {
+			if _, taken := meta[k]; !taken {
+				meta[k] = v
+			}
 		}
 	}
 	if len(meta) == 0 {
