@@ -79,6 +79,11 @@ func benchExport(b *testing.B, format string) {
 func BenchmarkExport100kSpansCSV(b *testing.B)     { benchExport(b, CSV) }
 func BenchmarkExport100kSpansJSONL(b *testing.B)   { benchExport(b, JSONL) }
 func BenchmarkExport100kSpansDoccano(b *testing.B) { benchExport(b, Doccano) }
+func BenchmarkExport100kSpansSpaCy(b *testing.B)   { benchExport(b, SpaCy) }
+func BenchmarkExport100kSpansProdigy(b *testing.B) { benchExport(b, Prodigy) }
+func BenchmarkExport100kSpansLabelStudio(b *testing.B) {
+	benchExport(b, LabelStudio)
+}
 
 type countWriter int64
 
