@@ -49,6 +49,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./annotations/text
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzSpaCyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzProdigyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzLabelStudioReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzBratAnn$$' -fuzztime $(FUZZTIME) ./annotations/formats
 
 clean:
 	rm -f $(BIN)

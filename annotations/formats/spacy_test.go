@@ -161,3 +161,29 @@ func TestUTF16Offsets(t *testing.T) {
 		})
 	}
 }
+
+func FuzzSpaCyReader(f *testing.F) {
+	for _, s := range []string{
+		`{"text": "But Google is starting from behind.", "ents": [{"start": 4, "end": 10, "label": "ORG"}], "title": null}`,
+		`{"text": "🇺🇦 Kyiv", "spans": [{"start": 3, "end": 7, "label": "actor"}], "annotator": "alice", "meta": {"a": 1}}`,
+		`{"text": "x", "ents": [[0, 1, "X"]]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzReader(t, NewSpaCyReader(strings.NewReader(string(b)), "fuzz.jsonl"))
+	})
+}
+
+func FuzzProdigyReader(f *testing.F) {
+	for _, s := range []string{
+		`{"text": "Albert Einstein", "tokens": [{"text": "Albert", "start": 0, "end": 6, "id": 0, "ws": true}, {"text": "Einstein", "start": 7, "end": 15, "id": 1, "ws": false}], "spans": [{"start": 0, "end": 15, "token_start": 0, "token_end": 1, "label": "PERSON"}], "answer": "accept", "_annotator_id": "a"}`,
+		`{"text": "ab", "tokens": [{"text": "ab", "start": 0, "end": 2, "id": 0, "ws": false}], "spans": [{"token_start": 0, "token_end": 0, "label": "X"}]}`,
+		`{"text": "x", "answer": "reject", "spans": [{"start": 0, "end": 1, "label": "X"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fuzzReader(t, NewProdigyReader(strings.NewReader(string(b)), "fuzz.jsonl"))
+	})
+}
