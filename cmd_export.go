@@ -144,10 +144,11 @@ func runExport(e *env, p *annotations.Project, x *formats.Export, path string) e
 	if err := exportTo(e, p, path, func(w io.Writer) error { return x.Write(e.ctx, p, w, nil) }); err != nil {
 		return err
 	}
-	if companion := x.CompanionPath(path); companion != "" {
-		return exportTo(e, p, companion, x.WriteCompanion)
+	companion := x.CompanionPath(path)
+	if fi, err := os.Stat(path); companion == "" || err != nil || !fi.Mode().IsRegular() {
+		return nil // standard output, a device or a pipe: the notice gives the tags
 	}
-	return nil
+	return exportTo(e, p, companion, x.WriteCompanion)
 }
 
 // exportTo runs write on standard output, or on a temporary file beside path that replaces path only

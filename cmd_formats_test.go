@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -75,4 +76,25 @@ func spansAndDocs(stats string) string {
 		}
 	}
 	return strings.Join(keep, "\n")
+}
+
+// TestCLIHFToDevice exports hf to a device: the export goes there and no tag list is written beside
+// it (the notice names the tags).
+func TestCLIHFToDevice(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no /dev/null")
+	}
+	c := newCLI(t)
+	project := filepath.Join(t.TempDir(), "p.tagdesk")
+	if code, _, errs := c.run("", "import", "--project", project, filepath.Join("annotations", "formats", "testdata", "corpus.jsonl")); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs := c.run("", "export", "--project", project, "--format", "hf", "-o", os.DevNull)
+	if code != 0 || !strings.Contains(errs, "over the tags O, B-actor") {
+		t.Errorf("export to %s: code %d, stderr %q", os.DevNull, code, errs)
+	}
+	if _, err := os.Stat(os.DevNull + ".tags.json"); err == nil {
+		os.Remove(os.DevNull + ".tags.json")
+		t.Errorf("wrote a tag list beside %s", os.DevNull)
+	}
 }
