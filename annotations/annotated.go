@@ -79,14 +79,9 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 
 		var d AnnotatedDocument
 		for statuses.ok || spans.ok {
-			id := int64(-1)
-			for _, c := range []struct {
-				ok  bool
-				doc int64
-			}{{statuses.ok, statuses.cur.doc}, {spans.ok, spans.cur.doc}} {
-				if c.ok && (id < 0 || c.doc < id) {
-					id = c.doc
-				}
+			id := spans.cur.doc // the next document either cursor has
+			if !spans.ok || statuses.ok && statuses.cur.doc < id {
+				id = statuses.cur.doc
 			}
 			d = AnnotatedDocument{ID: id, Spans: d.Spans[:0], Statuses: map[string]Status{}}
 			err := statuses.each(id, func(s statusRow) {

@@ -36,6 +36,8 @@ func TestAddDocument(t *testing.T) {
 		"meta not object":   {Name: "x", Text: "y", Meta: []byte(`"fr"`)},
 		"meta invalid JSON": {Name: "x", Text: "y", Meta: []byte(`{"a":}`)},
 		"meta too deep":     {Name: "x", Text: "y", Meta: []byte(`{"a":` + strings.Repeat("[", 1200) + strings.Repeat("]", 1200) + `}`)},
+		// deeper than maxMetaDepth, though SQLite would store it
+		"meta deeper than 100": {Name: "x", Text: "y", Meta: []byte(`{"a":` + strings.Repeat("[", 150) + strings.Repeat("]", 150) + `}`)},
 	} {
 		if _, _, err := p.AddDocument(ctx, nd); err == nil {
 			t.Errorf("%s: AddDocument accepted %+v", name, nd)

@@ -237,6 +237,15 @@ func conflict(format string, args ...any) *conflictError {
 	return &conflictError{reason: fmt.Sprintf(format, args...)}
 }
 
+// notFoundConflict returns err, or the conflict reason when err is ErrNotFound: what the edit
+// touches no longer exists.
+func notFoundConflict(err error, reason string) error {
+	if errors.Is(err, ErrNotFound) {
+		return &conflictError{reason: reason}
+	}
+	return err
+}
+
 // spanRef is one span as the history knows it, whatever its ID.
 type spanRef struct {
 	id int64 // the span's ID when it exists (see History.exists), or its last one
@@ -331,11 +340,8 @@ func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bo
 			AND annotator_id = (SELECT id FROM annotators WHERE name = ?)`, s.DocumentID, s.Annotator)
 		return err
 	})
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return Change{}, conflict("the span was deleted elsewhere")
-	case err != nil:
-		return Change{}, err
+	if err != nil {
+		return Change{}, notFoundConflict(err, "the span was deleted elsewhere")
 	}
 	h.unbind(e.ref)
 	return Change{DocumentID: want.DocumentID}, nil
@@ -385,11 +391,8 @@ func (e *statusEdit) apply(ctx context.Context, h *History, forward bool) (Chang
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return Change{}, conflict("the document no longer exists")
-	case err != nil:
-		return Change{}, err
+	if err != nil {
+		return Change{}, notFoundConflict(err, "the document no longer exists")
 	}
 	return Change{DocumentID: e.documentID}, nil
 }

@@ -230,13 +230,12 @@ func commitUnlessDry(ctx context.Context, tx *sql.Tx, dryRun bool, what string) 
 // importer holds what one import transaction needs: the reconciler with its prepared statements,
 // the label cache and the layers read so far.
 type importer struct {
-	p        *Project
-	ctx      context.Context
-	tx       *sql.Tx
-	opts     ImportOptions
-	rec      *reconciler
-	labels   map[string]int64
-	labelSet []Label
+	p      *Project
+	ctx    context.Context
+	tx     *sql.Tx
+	opts   ImportOptions
+	rec    *reconciler
+	labels *labelCache
 
 	// the spans and statuses read, by document and annotator, reconciled once every record is read
 	layers  []*layer
@@ -294,13 +293,10 @@ func (p *places) notice(one, many, rest string) string {
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
-	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, labels: map[string]int64{}, layerOf: map[layerKey]*layer{}}
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}}
 	var err error
-	if im.labelSet, err = queryLabels(ctx, tx); err != nil {
+	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
-	}
-	for _, l := range im.labelSet {
-		im.labels[l.Name] = l.ID
 	}
 	if im.rec, err = p.newReconciler(ctx, tx); err != nil {
 		return nil, err
@@ -384,7 +380,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
-		if _, known := im.labels[rs.Label]; !known && im.opts.StrictLabels {
+		if _, known := im.labels.ids[rs.Label]; !known && im.opts.StrictLabels {
 			bad("%s: the label %q is not in the project's label set (--strict-labels)", what, rs.Label)
 			ok = false
 			continue
@@ -527,18 +523,15 @@ func (im *importer) reconcile(ctx context.Context, rep *ImportReport) error {
 
 // labelID returns the id of the label called name, adding it to the label set if needed.
 func (im *importer) labelID(name string) (int64, error) {
-	if id, ok := im.labels[name]; ok {
+	if id, ok := im.labels.ids[name]; ok {
 		return id, nil
 	}
-	l := Label{Name: name, Color: nextColor(im.labelSet), Hotkey: freeHotkey(name, im.labelSet), Position: len(im.labelSet)}
-	l, err := insertLabel(im.ctx, im.tx, l)
+	id, err := im.labels.add(im.ctx, im.tx, Label{Name: name, Color: nextColor(im.labels.set), Hotkey: freeHotkey(name, im.labels.set)})
 	if err != nil {
 		return 0, err
 	}
-	im.labelSet = append(im.labelSet, l)
-	im.labels[name] = l.ID
 	im.labelsAdded = append(im.labelsAdded, name)
-	return l.ID, nil
+	return id, nil
 }
 
 // sameText reports whether a span's given text matches the document's: exactly, or once both are

@@ -187,6 +187,36 @@ func (p *Project) DeleteLabel(ctx context.Context, id int64) error {
 	})
 }
 
+// labelCache is the label set as a bulk change (import, merge) goes along, with the ids by name.
+type labelCache struct {
+	set []Label // in panel order
+	ids map[string]int64
+}
+
+func loadLabels(ctx context.Context, q querier) (*labelCache, error) {
+	set, err := queryLabels(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c := &labelCache{set: set, ids: make(map[string]int64, len(set))}
+	for _, l := range set {
+		c.ids[l.Name] = l.ID
+	}
+	return c, nil
+}
+
+// add inserts l at the end of the label set and returns its id.
+func (c *labelCache) add(ctx context.Context, q querier, l Label) (int64, error) {
+	l.Position = len(c.set)
+	l, err := insertLabel(ctx, q, l)
+	if err != nil {
+		return 0, err
+	}
+	c.set = append(c.set, l)
+	c.ids[l.Name] = l.ID
+	return l.ID, nil
+}
+
 func insertLabel(ctx context.Context, q querier, l Label) (Label, error) {
 	res, err := q.ExecContext(ctx, `INSERT INTO labels (name, color, hotkey, guideline, position) VALUES (?, ?, ?, ?, ?)`,
 		l.Name, l.Color, l.Hotkey, l.Guideline, l.Position)

@@ -165,12 +165,9 @@ func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) 
 		return rep, err
 	}
 	defer rec.close()
-	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, labels: map[string]int64{}, progress: opts.Progress}
-	if m.labelSet, err = queryLabels(sqlCtx, tx); err != nil {
+	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, progress: opts.Progress}
+	if m.labels, err = loadLabels(sqlCtx, tx); err != nil {
 		return rep, err
-	}
-	for _, l := range m.labelSet {
-		m.labels[l.Name] = l.ID
 	}
 	for i, path := range paths {
 		m.at = MergeProgress{File: path, Index: i, Files: len(paths)}
@@ -212,8 +209,7 @@ type merger struct {
 	ctx, sqlCtx context.Context
 	tx          *sql.Tx
 	rec         *reconciler
-	labels      map[string]int64
-	labelSet    []Label
+	labels      *labelCache
 
 	progress func(MergeProgress)
 	at       MergeProgress // where the merge is
@@ -343,15 +339,11 @@ func (m *merger) sourceLabels(src *sql.Tx, fr *MergeFileReport) (map[int64]int64
 	}
 	out := map[int64]int64{}
 	for _, l := range labels {
-		id, ok := m.labels[l.Name]
+		id, ok := m.labels.ids[l.Name]
 		if !ok {
-			added, err := insertLabel(m.sqlCtx, m.tx, m.newLabel(l))
-			if err != nil {
+			if id, err = m.labels.add(m.sqlCtx, m.tx, m.newLabel(l)); err != nil {
 				return nil, err
 			}
-			id = added.ID
-			m.labels[l.Name] = id
-			m.labelSet = append(m.labelSet, added)
 			fr.LabelsAdded = append(fr.LabelsAdded, l.Name)
 		}
 		out[l.ID] = id
@@ -362,13 +354,13 @@ func (m *merger) sourceLabels(src *sql.Tx, fr *MergeFileReport) (map[int64]int64
 // newLabel is the label src becomes in the project: its colour and guideline, and its hotkey if no
 // label of the project has it.
 func (m *merger) newLabel(src Label) Label {
-	l := Label{Name: src.Name, Color: src.Color, Guideline: src.Guideline, Position: len(m.labelSet)}
+	l := Label{Name: src.Name, Color: src.Color, Guideline: src.Guideline}
 	if !colorPattern.MatchString(l.Color) {
-		l.Color = nextColor(m.labelSet)
+		l.Color = nextColor(m.labels.set)
 	}
 	if checkHotkey(src.Hotkey) == "" {
 		l.Hotkey = src.Hotkey
-		for _, o := range m.labelSet {
+		for _, o := range m.labels.set {
 			if strings.EqualFold(o.Hotkey, src.Hotkey) {
 				l.Hotkey = ""
 			}

@@ -546,6 +546,24 @@ func TestMergeCancelled(t *testing.T) {
 	if got := spanLines(t, p); len(got) != 0 {
 		t.Errorf("a cancelled merge left %v", got)
 	}
+
+	// cancelled in the middle, as the app's Cancel would be: after the first of two documents
+	src = sourceFile(t, t.TempDir(), "desk", nil, layerRecord("alice", "", span("alice", "actor", 0, 4, "")),
+		&Record{File: "in.jsonl", Line: 2, Text: "Another text.", Spans: []RecordSpan{span("alice", "claim", 0, 7, "")}})
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	merged := 0
+	_, err = p.Merge(ctx, []string{src}, MergeOptions{Progress: func(mp MergeProgress) {
+		if merged = mp.Documents; merged == 1 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || merged != 1 {
+		t.Fatalf("Merge cancelled after %d documents = %v; want context.Canceled after 1", merged, err)
+	}
+	if got := dump(t, p); strings.Contains(got, "doc ") || strings.Contains(got, "alice") {
+		t.Errorf("a merge cancelled midway left:\n%s", got)
+	}
 }
 
 // TestExistingSpansQueryUsesIndex checks the plan of the query reconciliation runs for each document

@@ -157,11 +157,8 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 				}
 				return nil
 			})
-			if errors.Is(err, ErrNotFound) {
-				return conflict("a gold span was deleted elsewhere")
-			}
 			if err != nil {
-				return err
+				return notFoundConflict(err, "a gold span was deleted elsewhere")
 			}
 		}
 		for i, s := range addSpans {
@@ -214,12 +211,7 @@ type reviewEdit struct {
 	before, after Review
 }
 
-func (e *reviewEdit) String() string {
-	if e.after.Status == ReviewDone {
-		return "mark document reviewed"
-	}
-	return "mark document " + e.after.Status.String()
-}
+func (e *reviewEdit) String() string { return "mark document " + e.after.Status.String() }
 
 func (e *reviewEdit) apply(ctx context.Context, h *History, forward bool) (Change, error) {
 	from, to := e.before, e.after

@@ -14,10 +14,8 @@ import (
 // wrapping a 100,000-character article costs a few milliseconds. Positions are from the top left of
 // the text column.
 type articleLayout struct {
-	seg   *text.Segments
-	runes []rune
-	size  float32
-	width float32
+	seg  *text.Segments
+	size float32
 
 	adv   []float32 // advance of each cluster
 	x     []float32 // x of each cluster from its line's left edge
@@ -46,7 +44,7 @@ const minLanes = 2
 
 // newArticleLayout measures the clusters of runes (segmented as seg) at size.
 func newArticleLayout(seg *text.Segments, runes []rune, size float32) *articleLayout {
-	l := &articleLayout{seg: seg, runes: runes, size: size}
+	l := &articleLayout{seg: seg, size: size}
 	n := seg.Clusters()
 	l.adv = make([]float32, n)
 	l.x = make([]float32, n+1)
@@ -67,7 +65,6 @@ func newArticleLayout(seg *text.Segments, runes []rune, size float32) *articleLa
 // breaking rules; a word wider than the line is broken between clusters. White space at the end of
 // a line may overhang it.
 func (l *articleLayout) wrap(width float32) {
-	l.width = width
 	l.lines = l.lines[:0]
 	n := l.seg.Clusters()
 	first, lastBreak := 0, -1

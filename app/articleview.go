@@ -500,11 +500,8 @@ func (v *ArticleView) MouseDown(ev *desktop.MouseEvent) {
 		p.mode, p.edge = dragEdge, edge
 		return
 	}
-	caret, under := v.hit(ev.Position)
-	p.startChar = caret
-	if under >= 0 {
-		p.startChar = v.seg.ClusterStart(under)
-	}
+	caret, char := v.hitChar(ev.Position)
+	p.startChar = char
 	switch {
 	case p.count == 2:
 		if r, ok := v.seg.WordAt(p.startChar); ok {
@@ -543,11 +540,7 @@ func (v *ArticleView) Dragged(ev *fyne.DragEvent) {
 		} else if v.onScrollBar(start) {
 			p.mode = dragScrollbar
 		} else {
-			caret, under := v.hit(start)
-			p.startChar = caret
-			if under >= 0 {
-				p.startChar = v.seg.ClusterStart(under)
-			}
+			_, p.startChar = v.hitChar(start)
 		}
 	}
 	p.dragged = true
@@ -562,7 +555,7 @@ func (v *ArticleView) Dragged(ev *fyne.DragEvent) {
 		}
 		v.setOffset(v.offset + over)
 	}
-	caret, under := v.hit(ev.Position)
+	caret, end := v.hitChar(ev.Position)
 	exact := p.mods&fyne.KeyModifierAlt != 0
 	if p.mode == dragEdge {
 		v.dragEdgeTo(caret, exact)
@@ -571,10 +564,6 @@ func (v *ArticleView) Dragged(ev *fyne.DragEvent) {
 	v.selected = 0
 	if p.count > 1 {
 		p.count = 1 // a drag after a double click selects by words too
-	}
-	end := caret
-	if under >= 0 {
-		end = v.seg.ClusterStart(under)
 	}
 	a, b := p.startChar, end
 	forward := b >= a
@@ -916,6 +905,16 @@ func (v *ArticleView) hit(p fyne.Position) (caret, under int) {
 		under = -1
 	}
 	return caret, under
+}
+
+// hitChar is hit with the cluster under p given by its offset: char is the caret position when no
+// cluster is under p.
+func (v *ArticleView) hitChar(p fyne.Position) (caret, char int) {
+	caret, under := v.hit(p)
+	if under < 0 {
+		return caret, caret
+	}
+	return caret, v.seg.ClusterStart(under)
 }
 
 // barAt returns the id of the span whose bar is at p, or 0.

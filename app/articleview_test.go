@@ -81,12 +81,34 @@ func caretPos(v *ArticleView, off int) fyne.Position {
 	return fyne.NewPos(o.X+l.xOf(i, off)+0.5, o.Y+l.lines[i].y+l.textH/2)
 }
 
+// charAt is charPos of the k-th code point of the first sub in article, for test tables.
+func charAt(sub string, k int) func(t *testing.T, v *ArticleView) fyne.Position {
+	return func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, sub, k)) }
+}
+
+// caretAt is caretPos of the k-th code point of the first sub in article, for test tables.
+func caretAt(sub string, k int) func(t *testing.T, v *ArticleView) fyne.Position {
+	return func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, sub, k)) }
+}
+
 // barPos returns the middle of lane's bar under the cluster at off, in v's coordinates.
 func barPos(v *ArticleView, off, lane int) fyne.Position {
 	l := v.ensureLayout()
 	p := charPos(v, off)
 	ln := l.lines[l.lineOf(off)]
 	return fyne.NewPos(p.X, v.origin().Y+ln.y+l.textH+float32(lane)*l.laneH+l.laneH/2)
+}
+
+// selectedEdgePos returns a point on an edge of the selected span, in v's coordinates: the start edge
+// before its first cluster, or (end) the end edge after its last.
+func selectedEdgePos(v *ArticleView, end bool) fyne.Position {
+	s, _ := v.SelectedSpan()
+	l := v.ensureLayout()
+	off, i := s.Start, l.lineOf(s.Start)
+	if end {
+		off, i = s.End, l.lineOf(s.End-1)
+	}
+	return fyne.NewPos(v.origin().X+l.xOf(i, off), v.origin().Y+l.lines[i].y+l.textH/2)
 }
 
 // canvasPos turns a position in v into one on its canvas (window padding included). The driver gives
@@ -184,6 +206,9 @@ func TestArticleViewLanes(t *testing.T) {
 	v, _ := newTestView(t, span(t, 1, "claim", "« Nous tenons Bakhmout »"), span(t, 2, "actor", "Nous"),
 		span(t, 3, "actor", "dit"), span(t, 4, "figure", "tenons Bakhmout »"))
 	want := map[int64]int{1: 0, 2: 1, 3: 0, 4: 1} // a span goes to the lowest lane free where it starts
+	if n := len(v.Spans()); n != len(want) {
+		t.Fatalf("the view shows %d spans, want %d", n, len(want))
+	}
 	for i, s := range v.Spans() {
 		if v.lane[i] != want[s.ID] {
 			t.Errorf("span %d (%s) is in lane %d, want %d", s.ID, v.Text(s.Start, s.End), v.lane[i], want[s.ID])
@@ -199,46 +224,46 @@ func TestArticleViewDrag(t *testing.T) {
 		backward bool // the caret ends at the start of the selection
 	}{
 		"words": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "tenons", 2)) },
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Bakhmout", 3)) },
+			from: charAt("tenons", 2),
+			to:   charAt("Bakhmout", 3),
 			want: "tenons Bakhmout",
 		},
 		"words backward": {
-			from:     func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Bakhmout", 3)) },
-			to:       func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "tenons", 2)) },
+			from:     charAt("Bakhmout", 3),
+			to:       charAt("tenons", 2),
 			want:     "tenons Bakhmout",
 			backward: true,
 		},
 		"words across the wrap": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "dit", 1)) },
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "major", 1)) },
+			from: charAt("dit", 1),
+			to:   charAt("major", 1),
 			want: "dit l’état-major",
 		},
 		"words up to the emoji": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "major", 2)) },
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "🇺🇦", 0)) },
+			from: charAt("major", 2),
+			to:   charAt("🇺🇦", 0),
 			want: "major 🇺🇦",
 		},
 		"from a space": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, " tenons", 0)) },
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "tenons", 1)) },
+			from: charAt(" tenons", 0),
+			to:   charAt("tenons", 1),
 			want: "tenons",
 		},
 		"alt: exact characters": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "tenons", 1)) },
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, "Bakhmout", 4)) },
+			from: charAt("tenons", 1),
+			to:   caretAt("Bakhmout", 4),
 			alt:  true,
 			want: "enons Bakh",
 		},
 		"alt: exact characters backward": {
-			from:     func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Bakhmout", 3)) },
-			to:       func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, "tenons", 2)) },
+			from:     charAt("Bakhmout", 3),
+			to:       caretAt("tenons", 2),
 			alt:      true,
 			want:     "nons Bakh",
 			backward: true,
 		},
 		"alt: the emoji stays whole": {
-			from: func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "major", 4)) },
+			from: charAt("major", 4),
 			to: func(t *testing.T, v *ArticleView) fyne.Position {
 				return charPos(v, offsetOf(t, "🇺🇦", 0)).Add(fyne.NewPos(1, 0)) // past the middle of the flag
 			},
@@ -330,18 +355,18 @@ func TestArticleViewShiftClick(t *testing.T) {
 		want      string
 	}{
 		"forward, to the end of the word": {
-			caret: func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, "tenons", 0)) },
-			to:    func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Bakhmout", 3)) },
+			caret: caretAt("tenons", 0),
+			to:    charAt("Bakhmout", 3),
 			want:  "tenons Bakhmout",
 		},
 		"backward, to the start of the word": {
-			caret: func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, " »", 0)) },
-			to:    func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "tenons", 3)) },
+			caret: caretAt(" »", 0),
+			to:    charAt("tenons", 3),
 			want:  "tenons Bakhmout",
 		},
 		"onto the next line": {
-			caret: func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, "dit", 0)) },
-			to:    func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "major", 1)) },
+			caret: caretAt("dit", 0),
+			to:    charAt("major", 1),
 			want:  "dit l’état-major",
 		},
 	}
@@ -508,20 +533,20 @@ func TestArticleViewDragEdge(t *testing.T) {
 	}{
 		"end, to the end of a word": {
 			span: "tenons",
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Bakhmout", 2)) },
+			to:   charAt("Bakhmout", 2),
 			end:  true,
 			want: "tenons Bakhmout",
 		},
 		"end with Alt, exact": {
 			span: "tenons",
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return caretPos(v, offsetOf(t, "Bakhmout", 3)) },
+			to:   caretAt("Bakhmout", 3),
 			end:  true,
 			alt:  true,
 			want: "tenons Bak",
 		},
 		"start, to the start of a word": {
 			span: "tenons",
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Nous", 1)) },
+			to:   charAt("Nous", 1),
 			want: "Nous tenons",
 		},
 		"start into the space before a word: that word's start": {
@@ -541,7 +566,7 @@ func TestArticleViewDragEdge(t *testing.T) {
 		},
 		"end, to before the start: one character stays": {
 			span: "tenons",
-			to:   func(t *testing.T, v *ArticleView) fyne.Position { return charPos(v, offsetOf(t, "Nous", 1)) },
+			to:   charAt("Nous", 1),
 			end:  true,
 			want: "t",
 		},
@@ -557,14 +582,7 @@ func TestArticleViewDragEdge(t *testing.T) {
 				got = &text.Range{Start: start, End: end}
 			}
 			v.SelectSpan(1)
-			r := rangeOf(t, article, tt.span)
-			edge := r.Start
-			if tt.end {
-				edge = r.End
-			}
-			l := v.ensureLayout()
-			i := l.lineOf(r.Start)
-			from := fyne.NewPos(v.origin().X+l.xOf(i, edge), v.origin().Y+l.lines[i].y+l.textH/2)
+			from := selectedEdgePos(v, tt.end)
 			if tt.alt {
 				v.KeyDown(&fyne.KeyEvent{Name: desktop.KeyAltLeft})
 			}

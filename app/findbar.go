@@ -82,9 +82,6 @@ func (f *FindBar) FindNext() bool {
 	return ok
 }
 
-// Query returns the text in the bar.
-func (f *FindBar) Query() string { return f.entry.Text }
-
 // search selects the first match at or after where the search started, as the user types.
 func (f *FindBar) search() {
 	q := f.entry.Text

@@ -186,8 +186,8 @@ func (e *labelEditor) reload() {
 			r.set(l)
 		}
 		r.number.SetText(strconv.Itoa(i + 1))
-		setEnabled(r.up, i > 0)
-		setEnabled(r.down, i < len(labels)-1)
+		enable(r.up, i > 0)
+		enable(r.down, i < len(labels)-1)
 		e.rows = append(e.rows, r)
 		e.list.Objects = append(e.list.Objects, r.box)
 	}
@@ -406,14 +406,6 @@ func lastTyped(prev, s string) string {
 	}
 	_, n := utf8.DecodeLastRuneInString(s)
 	return s[len(s)-n:]
-}
-
-func setEnabled(w fyne.Disableable, on bool) {
-	if on {
-		w.Enable()
-	} else {
-		w.Disable()
-	}
 }
 
 // colorHex writes c as "#RRGGBB", ignoring transparency.

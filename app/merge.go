@@ -81,16 +81,8 @@ func (d *mergeDialog) show() {
 
 // refresh enables Remove when a file is selected and Merge when there is a file.
 func (d *mergeDialog) refresh() {
-	if d.selected >= 0 && d.selected < len(d.paths) {
-		d.removeButton.Enable()
-	} else {
-		d.removeButton.Disable()
-	}
-	if len(d.paths) > 0 {
-		d.mergeButton.Enable()
-	} else {
-		d.mergeButton.Disable()
-	}
+	enable(d.removeButton, d.selected >= 0 && d.selected < len(d.paths))
+	enable(d.mergeButton, len(d.paths) > 0)
 	d.list.Refresh()
 }
 
@@ -168,11 +160,7 @@ func (d *mergeDialog) finish(rep annotations.MergeReport, err error) {
 		d.end("Nothing was merged", mergeFailure(err), nil, nil)
 		return
 	}
-	d.end("Merge finished", rep.Summary(), rep.Details(), func() {
-		if d.done != nil {
-			d.done(rep)
-		}
-	})
+	succeed(&d.task, "Merge finished", rep, d.done)
 }
 
 // mergeFailure is the sentence for a failed merge, which always says that nothing was merged.

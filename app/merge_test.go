@@ -87,14 +87,7 @@ func TestMergeDialog(t *testing.T) {
 			test.Tap(d.mergeButton)
 			wait(t, d.finished, "the end of the merge")
 
-			if !strings.Contains(d.message.Text, tt.wantMessage) {
-				t.Errorf("message %q; want it to hold %q", d.message.Text, tt.wantMessage)
-			}
-			for _, s := range tt.wantDetails {
-				if !strings.Contains(d.details.Text, s) {
-					t.Errorf("details %q; want them to hold %q", d.details.Text, s)
-				}
-			}
+			checkResult(t, &d.task, tt.wantMessage, tt.wantDetails)
 			if tt.want == "" {
 				if len(reports) != 0 {
 					t.Errorf("done was called after a failed merge: %+v", reports)
@@ -129,13 +122,7 @@ func TestMergeDialogCancel(t *testing.T) {
 	d.show()
 	d.add(alice)
 	test.Tap(d.mergeButton)
-	wait(t, reached, "the first progress report")
-	test.Tap(d.cancelButton)
-	if d.status.Text != "Cancelling…" || !d.cancelButton.Disabled() {
-		t.Errorf("after Cancel: status %q, button disabled %v", d.status.Text, d.cancelButton.Disabled())
-	}
-	close(release)
-	wait(t, d.finished, "the end of the merge")
+	cancelTask(t, &d.task, reached, release, "the end of the merge")
 	if want := "The merge was cancelled; nothing was merged and the project is unchanged."; d.message.Text != want {
 		t.Errorf("message %q, want %q", d.message.Text, want)
 	}

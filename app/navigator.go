@@ -88,6 +88,7 @@ func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator 
 				docs, err = p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: navigatorPage})
 			}
 			last := err != nil || len(docs) < navigatorPage || n.loads.Load() != load
+			err := err // this page's: the loop reads the next page while fyne.Do shows this one
 			fyne.Do(func() {
 				if n.loads.Load() != load {
 					return // a newer load replaced this one
@@ -359,14 +360,13 @@ func emphasise(s string, marks []int) []widget.RichTextSegment {
 	return segs
 }
 
+// statusText names an annotator's status of a document; none at all (an annotator with only spans in
+// a review) is new.
 func statusText(s annotations.Status) string {
-	switch s {
-	case annotations.StatusDone:
-		return "done"
-	case annotations.StatusInProgress:
-		return "in progress"
+	if s == "" {
+		s = annotations.StatusNew
 	}
-	return "new"
+	return s.String()
 }
 
 // reviewText names the gold layer's status of a document as review does.

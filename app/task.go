@@ -79,3 +79,18 @@ func (t *task) end(title, message string, details []string, then func()) {
 	}
 	close(t.finished)
 }
+
+// jobReport is what a job that worked reports: a sentence and lines of details under it.
+type jobReport interface {
+	Summary() string
+	Details() []string
+}
+
+// succeed ends t with rep, the report of a job that worked, then calls done (if not nil) with it.
+func succeed[R jobReport](t *task, title string, rep R, done func(R)) {
+	t.end(title, rep.Summary(), rep.Details(), func() {
+		if done != nil {
+			done(rep)
+		}
+	})
+}

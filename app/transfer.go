@@ -444,11 +444,7 @@ func (d *importDialog) finish(rep annotations.ImportReport, err error) {
 		d.end("Nothing was imported", importFailure(err), details, nil)
 		return
 	}
-	d.end("Import finished", rep.Summary(), rep.Details(), func() {
-		if d.done != nil {
-			d.done(rep)
-		}
-	})
+	succeed(&d.task, "Import finished", rep, d.done)
 }
 
 // importFailure is the sentence for a failed import, which always says that nothing was imported.

@@ -346,13 +346,7 @@ func TestImportDialogCancel(t *testing.T) {
 	d.hold = hold
 	d.showOptions()
 	d.options.Submit()
-	wait(t, reached, "the first progress report")
-	test.Tap(d.cancelButton)
-	if d.status.Text != "Cancelling…" || !d.cancelButton.Disabled() {
-		t.Errorf("after Cancel: status %q, button disabled %v", d.status.Text, d.cancelButton.Disabled())
-	}
-	close(release)
-	wait(t, d.finished, "the end of the import")
+	cancelTask(t, &d.task, reached, release, "the end of the import")
 
 	if want := "The import was cancelled; nothing was imported and the project is unchanged."; d.message.Text != want {
 		t.Errorf("message %q, want %q", d.message.Text, want)

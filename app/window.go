@@ -244,10 +244,10 @@ func (w *Window) askAnnotator(first bool) {
 // load reads the labels and the document list, then opens the document the annotator last worked on
 // (else the first one). In review mode it also gives the navigator each document's agreement.
 func (w *Window) load() {
-	reviewing := w.review.on
+	annotator, reviewing := w.annotator, w.review.on
 	w.work.Go(func() {
 		labels, err := w.project.Labels(w.ctx)
-		last, err2 := w.project.LastDocument(w.ctx, w.annotator)
+		last, err2 := w.project.LastDocument(w.ctx, annotator)
 		var scores map[int64]agreement.Value
 		if reviewing {
 			report, err3 := agreement.Compute(w.ctx, w.project, agreement.Options{All: true})
@@ -305,13 +305,13 @@ func (w *Window) setLabels(labels []annotations.Label) {
 // open shows document id, read off the UI goroutine.
 func (w *Window) open(id int64) {
 	w.panel.saveNote()
+	editor, reviewing := w.editor(), w.review.on
 	w.work.Go(func() {
 		doc, err := w.project.Document(w.ctx, id)
 		var s string
 		var spans []annotations.Span
 		var state annotations.Status
 		var rd annotations.ReviewDocument
-		editor, reviewing := w.editor(), w.review.on
 		if err == nil {
 			s, err = w.project.Text(w.ctx, id)
 		}
@@ -351,19 +351,22 @@ func (w *Window) open(id int64) {
 	})
 }
 
-// reloadSpans reads the open document's spans and status again (after an undo, say).
+// reloadSpans reads the open document's spans and status again (after an undo, say). In review mode
+// showSpans reads them, the gold layer's, with the review.
 func (w *Window) reloadSpans(selected int64) {
-	spans, err := w.project.Spans(w.ctx, w.doc.ID, w.editor())
-	if err != nil {
-		w.fail("The spans could not be read", err)
-		return
+	if !w.review.on {
+		spans, err := w.project.Spans(w.ctx, w.doc.ID, w.annotator)
+		if err != nil {
+			w.fail("The spans could not be read", err)
+			return
+		}
+		state, err := w.project.Status(w.ctx, w.doc.ID, w.annotator)
+		if err != nil {
+			w.fail("The document's status could not be read", err)
+			return
+		}
+		w.spans, w.state = spans, state
 	}
-	state, err := w.project.Status(w.ctx, w.doc.ID, w.editor())
-	if err != nil {
-		w.fail("The document's status could not be read", err)
-		return
-	}
-	w.spans, w.state = spans, state
 	w.showSpans(selected)
 }
 
@@ -517,8 +520,7 @@ func (w *Window) setNote(id int64, note string) bool {
 	w.replace(ns)
 	w.view.SetSpans(w.spans)
 	w.panel.SetSpans(w.view.Spans(), w.panel.selected)
-	w.updateUndo()
-	w.done("Note saved.")
+	w.done("Note saved.") // updates the undo and redo buttons too
 	return true
 }
 
@@ -574,7 +576,6 @@ func (w *Window) doneAndNext() {
 		e.Status = annotations.StatusDone
 		w.nav.Update(e)
 	}
-	w.updateUndo()
 	id, ok := w.nav.Next(1, true)
 	if !ok {
 		w.done(fmt.Sprintf("Marked %s done. Every document is done.", w.doc.Name))
@@ -741,14 +742,8 @@ func (w *Window) panelSelection() int64 {
 }
 
 func (w *Window) updateUndo() {
-	w.undoBtn.Disable()
-	w.redoBtn.Disable()
-	if w.history.CanUndo() {
-		w.undoBtn.Enable()
-	}
-	if w.history.CanRedo() {
-		w.redoBtn.Enable()
-	}
+	enable(w.undoBtn, w.history.CanUndo())
+	enable(w.redoBtn, w.history.CanRedo())
 }
 
 func (w *Window) saving() { w.tell("saving…", widget.LowImportance) }

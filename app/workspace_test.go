@@ -195,9 +195,7 @@ func TestWorkspaceResize(t *testing.T) {
 		"drag the end edge": {
 			span: "tenons",
 			do: func(t *testing.T, w *Window) {
-				v := w.view
-				s, _ := v.SelectedSpan()
-				drag(v, edgePos(v, s.End, true), charPos(v, offsetOf(t, "Bakhmout", 2)))
+				drag(w.view, selectedEdgePos(w.view, true), charPos(w.view, offsetOf(t, "Bakhmout", 2)))
 			},
 			want: "tenons Bakhmout",
 		},
@@ -205,9 +203,8 @@ func TestWorkspaceResize(t *testing.T) {
 			span: "tenons",
 			do: func(t *testing.T, w *Window) {
 				v := w.view
-				s, _ := v.SelectedSpan()
 				v.KeyDown(&fyne.KeyEvent{Name: desktop.KeyAltLeft})
-				drag(v, edgePos(v, s.Start, false), caretPos(v, offsetOf(t, "Nous", 2)))
+				drag(v, selectedEdgePos(v, false), caretPos(v, offsetOf(t, "Nous", 2)))
 				v.KeyUp(&fyne.KeyEvent{Name: desktop.KeyAltLeft})
 			},
 			want: "us tenons",
@@ -225,17 +222,6 @@ func TestWorkspaceResize(t *testing.T) {
 			}
 		})
 	}
-}
-
-// edgePos returns a point on an edge of the selected span: the start edge before off, the end edge
-// after the cluster before off.
-func edgePos(v *ArticleView, off int, end bool) fyne.Position {
-	l := v.ensureLayout()
-	i := l.lineOf(off)
-	if end {
-		i = l.lineOf(off - 1)
-	}
-	return fyne.NewPos(v.origin().X+l.xOf(i, off), v.origin().Y+l.lines[i].y+l.textH/2)
 }
 
 func TestWorkspaceUndoRedo(t *testing.T) {

@@ -15,13 +15,10 @@ import (
 	"github.com/tagdesk/tagdesk/annotations/text"
 )
 
-// Gold is the annotator whose spans are the reviewers' gold layer: Compute leaves it out unless
-// Options names it.
-const Gold = "gold"
-
 // Options choose what Compute compares.
 type Options struct {
-	// Annotators to compare, at least two; empty means every annotator but Gold.
+	// Annotators to compare, at least two; empty means every annotator but the gold layer
+	// (annotations.Gold), which Compute leaves out unless named here.
 	Annotators []string
 	// Labels to compare; empty means the project's label set. Spans of other labels are left out.
 	Labels []string
@@ -201,7 +198,7 @@ func resolve(ctx context.Context, p *annotations.Project, opts Options) (annotat
 	}
 	slices.Sort(known)
 	if len(opts.Annotators) == 0 {
-		annotators = slices.DeleteFunc(slices.Clone(known), func(n string) bool { return n == Gold })
+		annotators = slices.DeleteFunc(slices.Clone(known), func(n string) bool { return n == annotations.Gold })
 	} else if annotators, err = checkNames("annotator", opts.Annotators, known); err != nil {
 		return nil, nil, err
 	}
@@ -263,11 +260,10 @@ func newComputation(annotators, labels []string, all bool) *computation {
 	c := &computation{annotators: annotators, labels: labels, all: all, annotator: map[string]int{}, label: map[string]int{}}
 	for i, a := range annotators {
 		c.annotator[a] = i
-		for j := range i {
-			c.pairs = append(c.pairs, [2]int{j, i})
+		for j := i + 1; j < len(annotators); j++ {
+			c.pairs = append(c.pairs, [2]int{i, j})
 		}
 	}
-	slices.SortFunc(c.pairs, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
 	for i, l := range labels {
 		c.label[l] = i
 	}
@@ -549,26 +545,32 @@ func (c *computation) report(r *Report, tallies []*tally) *Report {
 
 	r.FleissDocuments, r.KrippendorffDocuments = total.fleissDoc, total.krippDoc
 	r.FleissKappa, r.KrippendorffAlpha = map[string]Value{}, map[string]Value{}
-	for l, name := range c.labels {
-		rows := make([][]int, na+1)
-		for k := range rows {
-			rows[k] = []int{na - k, k}
+	// What the histograms count is the same for every label, so are their rows and units: Fleiss'
+	// row k is a token k of the na annotators put in the label; Krippendorff's unit (m, k) a token m
+	// annotators qualify for, k of whom put it in the label.
+	rows := make([][]int, na+1)
+	for k := range rows {
+		rows[k] = []int{na - k, k}
+	}
+	var units [][]int
+	for m := range na + 1 {
+		for k := range m + 1 {
+			unit := make([]int, m)
+			for i := range k {
+				unit[i] = 1
+			}
+			units = append(units, unit)
 		}
+	}
+	weights := make([]int, 0, len(units))
+	for l, name := range c.labels {
 		r.FleissKappa[name] = Value{}
 		if na >= 2 {
 			r.FleissKappa[name] = fleissKappa(rows, total.fleiss[l])
 		}
-		var units [][]int
-		var weights []int
-		for m, hist := range total.kripp[l] {
-			for k, n := range hist {
-				unit := make([]int, m)
-				for i := range k {
-					unit[i] = 1
-				}
-				units = append(units, unit)
-				weights = append(weights, n)
-			}
+		weights = weights[:0]
+		for _, hist := range total.kripp[l] {
+			weights = append(weights, hist...)
 		}
 		r.KrippendorffAlpha[name] = krippendorff(units, weights)
 	}

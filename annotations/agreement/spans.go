@@ -25,14 +25,6 @@ var Modes = []Mode{Exact, ExactSpan, Overlap, OverlapSpan}
 // LabelAware reports whether m asks matching spans to have the same label.
 func (m Mode) LabelAware() bool { return m == Exact || m == Overlap }
 
-func (m Mode) index() int {
-	i := slices.Index(Modes, m)
-	if i < 0 {
-		panic(fmt.Sprintf("agreement: unknown mode %q", m))
-	}
-	return i
-}
-
 // Counts are the outcome of comparing annotator A's spans with B's: TP pairs of matched spans, FN
 // spans of A that nothing of B matched, FP spans of B that nothing of A matched. The names take A as
 // the reference, but F1 is symmetric.
@@ -56,6 +48,9 @@ type Match struct{ A, B int }
 // same label goes first, then the pair whose span of a, then of b, comes first in text order (start,
 // end, label). It returns the matched pairs, then a's unmatched spans (B = -1), then b's (A = -1).
 func MatchSpans(a, b []annotations.Span, mode Mode) []Match {
+	if !slices.Contains(Modes, mode) {
+		panic(fmt.Sprintf("agreement: unknown mode %q", mode))
+	}
 	sa, sb, ia, ib := internSpans(a, b)
 	ma, mb := matchOne(sa, sb, candidates(sa, sb), mode)
 	var out []Match
@@ -206,10 +201,9 @@ func candidates(a, b []span) []candidate {
 	return out
 }
 
-// matchOne matches a and b under mode from their candidates and returns the partner of each span,
-// or -1.
+// matchOne matches a and b under mode, one of Modes, from their candidates and returns the partner of
+// each span, or -1.
 func matchOne(a, b []span, cands []candidate, mode Mode) (ma, mb []int) {
-	mode.index() // known
 	ma, mb = make([]int, len(a)), make([]int, len(b))
 	for i := range ma {
 		ma[i] = -1

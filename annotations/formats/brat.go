@@ -691,29 +691,23 @@ var _ Noticer = (*bratWriter)(nil)
 // no other document's files have in any folder.
 func (w *bratWriter) Write(d *annotations.ExportDocument) error {
 	stem := w.unique(fileStem(d.Name), ".txt", ".ann")
+	x := text.NewIndex(d.Text)
 	if w.flat || len(d.Annotators) == 0 {
-		return w.writeDoc(stem, d, "", true)
+		return w.writeDoc(stem, d.Text, x, d.Spans)
 	}
-	for _, a := range d.Annotators {
-		if err := w.writeDoc(w.folder(a)+"/"+stem, d, a, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachAnnotator(d, func(a string, spans []annotations.Span) error {
+		return w.writeDoc(w.folder(a)+"/"+stem, d.Text, x, spans)
+	})
 }
 
-// writeDoc writes d's text and the spans of annotator (or all spans) as name.txt and name.ann.
-func (w *bratWriter) writeDoc(name string, d *annotations.ExportDocument, annotator string, all bool) error {
-	if err := w.create(name+".txt", []byte(d.Text)); err != nil {
+// writeDoc writes txt, which x indexes, and spans over it as name.txt and name.ann.
+func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotations.Span) error {
+	if err := w.create(name+".txt", []byte(txt)); err != nil {
 		return err
 	}
 	w.ann.Reset()
-	x := text.NewIndex(d.Text)
 	t, notes := 0, 0
-	for _, s := range d.Spans {
-		if !all && s.Annotator != annotator {
-			continue
-		}
+	for _, s := range spans {
 		frags := bratFragments([]rune(x.Slice(s.Start, s.End)), s.Start)
 		if len(frags) == 0 {
 			w.spansLeft++
@@ -957,11 +951,8 @@ func (w *bratWriter) Notices() []string {
 		}
 	}
 	count := func(n int, one, many string) {
-		switch {
-		case n == 1:
-			out = append(out, one)
-		case n > 1:
-			out = append(out, fmt.Sprintf(many, n))
+		if n > 0 {
+			out = append(out, plural(n, one, many))
 		}
 	}
 	count(w.notesChanged, "1 note with line breaks or tabs was written on one line: a brat note is one line",

@@ -16,7 +16,7 @@ import (
 // The token formats, conll and hf, give each token a tag instead of giving spans offsets: what they
 // write is tokens and tags, never the text itself. Both are export only.
 //
-// Tokens are Tagdesk's own (see tokenize): Unicode's word segments (UAX #29, as the article view
+// Tokens are Tagdesk's own (see cutWords): Unicode's word segments (UAX #29, as the article view
 // selects words) that are not white space, cut further at every edge of a span written, so that
 // every span is a whole run of tokens. Sentences are Unicode's sentences (UAX #29), joined where a
 // written span runs from one into the next, so that no span is split. A token belongs to the sentence
@@ -116,7 +116,7 @@ func (cw *conllWriter) Write(d *annotations.ExportDocument) error {
 					cw.w.WriteString(" " + conllFiller + " " + conllFiller)
 				}
 				for c := range b.tags {
-					tag, err := cw.tag(b.columnLabels(c), b.tags[c][k])
+					tag, err := cw.tag(cw.columnLabels(c), b.tags[c][k])
 					if err != nil {
 						return err
 					}
@@ -253,8 +253,6 @@ type block struct {
 	words     []string // the text of each token
 	sentences []int    // the first token of each sentence
 	tags      [][]int  // tags[c][k] is the tag number of token k in column c (see tagNames)
-	labels    []string // the labels in tag order: with one column, its tag numbers count over them
-	columns   bool     // one column per label: column c counts over labels[c] alone
 }
 
 // sentence returns the tokens [from, to) of sentence i.
@@ -266,32 +264,29 @@ func (b *block) sentence(i int) (from, to int) {
 	return b.sentences[i], to
 }
 
-// columnLabels returns the labels the tag numbers of column c count over.
-func (b *block) columnLabels(c int) []string {
-	if b.columns {
-		return b.labels[c : c+1]
+// columnLabels returns the labels the tag numbers of column c count over: all of them in tag order,
+// or with NestedColumns the label of column c alone.
+func (t *tagger) columnLabels(c int) []string {
+	if t.nested == NestedColumns {
+		return t.labels[c : c+1]
 	}
-	return b.labels
+	return t.labels
 }
 
 // each calls fn with the block of each annotator of d, or of nobody when nobody annotated d.
 func (t *tagger) each(d *annotations.ExportDocument, fn func(*block) error) error {
-	annotators := d.Annotators
-	if len(annotators) == 0 {
-		annotators = []string{""}
-	}
 	x, g := text.NewIndex(d.Text), text.Segment(d.Text)
 	words, sentences := g.Words(), g.Sentences()
-	for _, a := range annotators {
+	return eachAnnotator(d, func(a string, spans []annotations.Span) error {
 		if a != "" {
 			t.annotators[a] = true
 		}
-		columns := t.columns(d.Spans, a, words)
+		columns := t.columns(spans, words)
 		var written []annotations.Span
 		for _, col := range columns {
 			written = append(written, col...)
 		}
-		b := &block{annotator: a, tokens: cutWords(words, written), labels: t.labels, columns: t.nested == NestedColumns}
+		b := &block{annotator: a, tokens: cutWords(words, written)}
 		b.words = make([]string, len(b.tokens))
 		for k, tok := range b.tokens {
 			b.words[k] = x.Slice(tok.Start, tok.End)
@@ -303,7 +298,7 @@ func (t *tagger) each(d *annotations.ExportDocument, fn func(*block) error) erro
 			for _, s := range col {
 				first, last := tokenRun(b.tokens, s)
 				k := t.index[s.Label]
-				if b.columns {
+				if t.nested == NestedColumns {
 					k = 0
 				}
 				for i := first; i <= last; i++ {
@@ -312,22 +307,16 @@ func (t *tagger) each(d *annotations.ExportDocument, fn func(*block) error) erro
 				b.tags[c][first] = 1 + 2*k // B-
 			}
 		}
-		if err := fn(b); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(b)
+	})
 }
 
-// columns returns the spans of annotator a that are written, per tag column, in text order: those of
-// a listed label that some of the words overlap, less those the rule for nested spans drops. (A span
-// no word overlaps holds only white space: no token would be in it.)
-func (t *tagger) columns(spans []annotations.Span, a string, words []text.Range) [][]annotations.Span {
+// columns returns which of one annotator's spans are written, per tag column, in text order: those
+// of a listed label that some of the words overlap, less those the rule for nested spans drops. (A
+// span no word overlaps holds only white space: no token would be in it.)
+func (t *tagger) columns(spans []annotations.Span, words []text.Range) [][]annotations.Span {
 	var mine []annotations.Span
 	for _, s := range spans {
-		if s.Annotator != a {
-			continue
-		}
 		if _, ok := t.index[s.Label]; !ok {
 			if !t.grow {
 				t.unlisted[s.Label]++
@@ -347,9 +336,13 @@ func (t *tagger) columns(spans []annotations.Span, a string, words []text.Range)
 		t.dropped += dropped
 		return [][]annotations.Span{kept}
 	}
-	out := make([][]annotations.Span, len(t.labels))
-	for c, l := range t.labels {
-		kept, dropped := t.keep(slices.DeleteFunc(slices.Clone(mine), func(s annotations.Span) bool { return s.Label != l }), false)
+	out := make([][]annotations.Span, len(t.labels)) // column c holds the spans of labels[c]
+	for _, s := range mine {
+		c := t.index[s.Label]
+		out[c] = append(out[c], s)
+	}
+	for c, col := range out {
+		kept, dropped := t.keep(col, false)
 		t.dropped += dropped
 		out[c] = kept
 	}

@@ -38,11 +38,16 @@ var (
 	ExportFormats = []string{CSV, JSONL, Doccano, SpaCy, Prodigy, LabelStudio, Brat, CoNLL, HF}
 )
 
-// UTF16Formats are the export formats --offsets utf16 applies to: the JSON ones.
+// UTF16Formats are the JSON formats, those of .json and .jsonl files: the formats --offsets utf16
+// applies to.
 var UTF16Formats = []string{JSONL, Doccano, SpaCy, Prodigy, LabelStudio}
 
 // TreeFormats are the export formats that write a folder (or a zip of one) rather than one file.
 var TreeFormats = []string{Brat}
+
+// TokenFormats are the export formats that write tokens and tags, not offsets: they take Labels and
+// Nested.
+var TokenFormats = []string{CoNLL, HF}
 
 // Writer writes exported documents in one format. Close flushes what is buffered; it does not close
 // the underlying writer.
@@ -99,9 +104,6 @@ func NewWriter(format string, w io.Writer, opts WriterOptions) (Writer, error) {
 	}
 	if opts.Offsets != CodePoints && !slices.Contains(UTF16Formats, format) {
 		return nil, fmt.Errorf("%s offsets apply only to the JSON formats (%s)", opts.Offsets, strings.Join(UTF16Formats, ", "))
-	}
-	if opts.Nested != "" && !slices.Contains(NestedRules, opts.Nested) {
-		return nil, fmt.Errorf("unknown rule for nested spans %q (use %s)", opts.Nested, strings.Join(NestedRules, ", "))
 	}
 	if mk, ok := streamWriters[format]; ok {
 		return mk(w, opts)
@@ -205,8 +207,10 @@ func (m *multiReader) expand(path string) []source {
 		src.brat = m.format == Brat || m.format == "" && (ext == ".ann" || ext == ".zip")
 		return []source{src}
 	}
-	if m.format == Brat || m.format == "" && holdsAnn(path) {
-		return []source{{path: path, display: path, name: filepath.Base(path), size: treeSize(path), brat: true}}
+	if m.format == Brat || m.format == "" {
+		if hasAnn, size := bratFiles(path); hasAnn || m.format == Brat {
+			return []source{{path: path, display: path, name: filepath.Base(path), size: size, brat: true}}
+		}
 	}
 	var out []source
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
@@ -246,17 +250,13 @@ func (m *multiReader) wanted(p string) bool {
 	if !ok || f == Brat {
 		return false
 	}
-	return m.format == "" || f == m.format || f == JSONL && slices.Contains(jsonFormats, m.format)
+	return m.format == "" || f == m.format || f == JSONL && slices.Contains(UTF16Formats, m.format)
 }
 
-// jsonFormats are the formats of .json and .jsonl files.
-var jsonFormats = []string{JSONL, Doccano, SpaCy, Prodigy, LabelStudio}
-
-// holdsAnn reports whether the folder dir holds an .ann file, below it or in a subfolder (hidden
-// ones skipped): it is a brat collection.
-func holdsAnn(dir string) bool {
-	found := errors.New("found")
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// bratFiles walks the folder dir (hidden files and folders skipped) and reports whether it holds an
+// .ann file, which makes it a brat collection, and the size of its .txt and .ann files, for progress.
+func bratFiles(dir string) (hasAnn bool, size int64) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
@@ -266,28 +266,22 @@ func holdsAnn(dir string) bool {
 			}
 			return nil
 		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".ann") {
-			return found
+		if d.IsDir() {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".ann":
+			hasAnn = true
+		case ".txt":
+		default:
+			return nil
+		}
+		if fi, err := d.Info(); err == nil {
+			size += fileSize(fi)
 		}
 		return nil
 	})
-	return err == found
-}
-
-// treeSize is the size of the .txt and .ann files below dir, for progress.
-func treeSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if ext := strings.ToLower(filepath.Ext(p)); ext == ".txt" || ext == ".ann" {
-				if fi, err := d.Info(); err == nil {
-					n += fileSize(fi)
-				}
-			}
-		}
-		return nil
-	})
-	return n
+	return hasAnn, size
 }
 
 func (m *multiReader) Next() (*annotations.Record, error) {

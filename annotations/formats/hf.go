@@ -72,8 +72,8 @@ func (hw *hfWriter) Write(d *annotations.ExportDocument) error {
 			hw.field(",", "tokens", b.words[from:to])
 			for c := range b.tags {
 				name := "ner_tags"
-				if b.columns {
-					name = hfTagsField(b.labels[c])
+				if hw.nested == NestedColumns {
+					name = hfTagsField(hw.labels[c])
 				}
 				hw.field(",", name, b.tags[c][from:to])
 			}

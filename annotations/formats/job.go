@@ -20,10 +20,6 @@ type Export struct {
 	notices []string
 }
 
-// TokenFormats are the export formats that write tokens and tags, not offsets: they take Labels and
-// Nested.
-var TokenFormats = []string{CoNLL, HF}
-
 // NewExport checks format and opts and completes them from p: the token formats get the project's
 // labels, in the label set's order, when none are given, and refuse a label the project does not
 // have; brat writes its files flat when q names exactly one annotator. Problems are *annotations.Error

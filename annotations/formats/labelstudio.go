@@ -881,11 +881,11 @@ type lsOutTask struct {
 	Predictions []json.RawMessage `json:"predictions"`
 }
 
+// lsOutData is a task's data: the text, then Tagdesk's document_id, name and meta (taskOut's
+// annotator stays empty: here each annotation names its own).
 type lsOutData struct {
-	Text       string          `json:"text"`
-	DocumentID string          `json:"document_id"`
-	Name       string          `json:"name"`
-	Meta       json.RawMessage `json:"meta,omitempty"`
+	Text string `json:"text"`
+	taskOut
 }
 
 type lsOutAnnotation struct {
@@ -918,11 +918,8 @@ type lsOutNote struct {
 
 func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 	x, o := text.NewIndex(d.Text), newOutOffsets(d.Text, lw.offsets)
-	task := lsOutTask{ID: d.Index, Data: lsOutData{Text: d.Text, DocumentID: d.Key(), Name: d.Name},
+	task := lsOutTask{ID: d.Index, Data: lsOutData{Text: d.Text, taskOut: newTaskOut(d)},
 		Annotations: make([]lsOutAnnotation, 0, len(d.Annotators)), Predictions: []json.RawMessage{}}
-	if len(d.Meta) > 0 && string(d.Meta) != "{}" {
-		task.Data.Meta = d.Meta
-	}
 	n := 0 // regions of the task: their ids are unique in it
 	for _, a := range d.Annotators {
 		ann := lsOutAnnotation{Result: []lsOutResult{}, GroundTruth: a == annotations.Gold, Annotator: a, Status: string(d.Statuses[a])}

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/text"
 )
 
 // Prodigy ner_manual JSONL, one example (document and annotator) per line:
@@ -21,7 +22,7 @@ import (
 //
 // token_end is inclusive; "ws" tells that white space follows the token. Offsets are code points.
 // Tokens are Unicode word segments, split at span edges so that every span covers whole tokens (see
-// tokenize). A document an annotator marked done is answered "accept"; one still in progress has no
+// cutWords). A document an annotator marked done is answered "accept"; one still in progress has no
 // answer, as a task not yet annotated. Prodigy adds its own hashes (_input_hash, _task_hash) when the
 // file is loaded with db-in; Tagdesk neither writes nor keeps them.
 //
@@ -225,14 +226,14 @@ type prodigyOutSpan struct {
 func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 	line := prodigyOutLine{Text: d.Text, ViewID: "ner_manual", taskOut: newTaskOut(d)}
 	o := newOutOffsets(d.Text, pw.offsets)
+	words, runes := text.Words(d.Text), []rune(d.Text) // once per document, for every annotator
 	return eachAnnotator(d, func(annotator string, spans []annotations.Span) error {
 		line.Annotator, line.Session = annotator, annotator
 		line.Answer = ""
 		if d.Statuses[annotator] == annotations.StatusDone {
 			line.Answer = "accept"
 		}
-		toks := tokenize(d.Text, spans)
-		runes := []rune(d.Text)
+		toks := cutWords(words, spans)
 		line.Tokens = make([]prodigyToken, len(toks))
 		for i, t := range toks {
 			ws := t.End < len(runes) && unicode.IsSpace(runes[t.End])

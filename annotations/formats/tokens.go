@@ -7,17 +7,13 @@ import (
 	"github.com/tagdesk/tagdesk/annotations/text"
 )
 
-// tokenize splits s into the tokens the token formats (prodigy, conll, hf) write: Unicode's word
-// segments (UAX #29, as the article view selects words) that are not white space, each split further
-// at every edge of spans, so that every span starts and ends on a token boundary. "1.100" and
-// "l’armée" are one token each; "lance-roquettes" is three (lance, -, roquettes); punctuation such as
-// « is a token of its own. A span edge in white space cuts nothing: white space is never a token.
-func tokenize(s string, spans []annotations.Span) []text.Range {
-	return cutWords(text.Words(s), spans)
-}
-
-// cutWords cuts the words of a text at every edge of spans inside them: tokenize, for a text whose
-// words are known.
+// cutWords cuts words, the word segments of a text (text.Words: Unicode's UAX #29 words that are
+// not white space, as the article view selects words), at every edge of spans inside them: the
+// tokens the token formats (prodigy, conll, hf) write, so that every span starts and ends on a token
+// boundary. "1.100" and "l’armée" are one token each; "lance-roquettes" is three (lance, -,
+// roquettes); punctuation such as « is a token of its own. A span edge in white space cuts nothing:
+// white space is never a token. The words are segmented once per document and cut for each
+// annotator's spans.
 func cutWords(words []text.Range, spans []annotations.Span) []text.Range {
 	if len(spans) == 0 {
 		return words
