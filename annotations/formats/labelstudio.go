@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -506,16 +507,20 @@ func lsTextKey(data map[string]json.RawMessage) (string, string) {
 	var keys []string
 	for _, k := range slices.Sorted(maps.Keys(data)) {
 		if k != "document_id" && k != "name" && isJSONString(data[k]) {
-			keys = append(keys, fmt.Sprintf("%q", k))
+			keys = append(keys, k)
 		}
 	}
 	switch len(keys) {
 	case 0:
 		return "", `data has no "text"`
 	case 1:
-		return strings.Trim(keys[0], `"`), ""
+		return keys[0], ""
 	}
-	return "", fmt.Sprintf(`data has no "text" but several strings (%s): Tagdesk cannot tell which one is the document`, strings.Join(keys, ", "))
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = strconv.Quote(k)
+	}
+	return "", fmt.Sprintf(`data has no "text" but several strings (%s): Tagdesk cannot tell which one is the document`, strings.Join(quoted, ", "))
 }
 
 // lsAnnotation is an annotation as Tagdesk reads it.

@@ -493,3 +493,19 @@ func FuzzLabelStudioReader(f *testing.F) {
 		fuzzReader(t, utf16Reader{NewLabelStudioReader(bytes.NewReader(b), "fuzz.json")})
 	})
 }
+
+// TestLabelStudioTextUnderOtherKey reads a task whose data has no "text" but one string, under a
+// key with a quote and a backslash: that string is the document, whatever its key.
+func TestLabelStudioTextUnderOtherKey(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"tasks.json": `[{"data": {"my\"te\\xt": "hello", "n": 3}}]` + "\n"})
+	p := openProject(t)
+	importFiles(t, p, "", annotations.ImportOptions{}, filepath.Join(dir, "tasks.json"))
+	var texts []string
+	p.Export(context.Background(), annotations.ExportQuery{}, func(d *annotations.ExportDocument) error {
+		texts = append(texts, d.Text)
+		return nil
+	})
+	if !slices.Equal(texts, []string{"hello"}) {
+		t.Errorf("documents %q, want one with the text %q", texts, "hello")
+	}
+}
