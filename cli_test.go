@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"github.com/tagdesk/tagdesk/annotations"
 	"io"
 	"os"
 	"os/exec"
@@ -102,7 +104,7 @@ func TestCLIImportExport(t *testing.T) {
 		t.Errorf("stats --json: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "check", "--project", project)
-	if code != 0 || !strings.HasSuffix(out, "ok\n") || !strings.Contains(out, "schema version 3") {
+	if code != 0 || !strings.HasSuffix(out, "ok\n") || !strings.Contains(out, fmt.Sprintf("schema version %d (this Tagdesk writes %d)", annotations.SchemaVersion, annotations.SchemaVersion)) {
 		t.Errorf("check: %d %q", code, out)
 	}
 }

@@ -40,6 +40,7 @@ type Span struct {
 	Label      string
 	Start, End int // code points, half-open
 	Note       string
+	Attrs      Attrs // attribute values, nil when it has none
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -52,6 +53,93 @@ type Label struct {
 	Hotkey    string // one character, or ""
 	Guideline string
 	Position  int
+	// Attributes are the typed attributes its spans can carry, in the order the panel shows them.
+	Attributes []Attribute
+}
+
+// Attrs are a span's attribute values by attribute name: float64 for a number, bool for a flag, string
+// for a choice or a text.
+type Attrs map[string]any
+
+// AttributeType is the kind of value an attribute holds.
+type AttributeType string
+
+// The attribute types.
+const (
+	AttrNumber AttributeType = "number" // parsed from the span's text when it is made: "1.100" is 1100
+	AttrChoice AttributeType = "choice" // one of Values
+	AttrFlag   AttributeType = "flag"   // true or false
+	AttrText   AttributeType = "text"   // free text
+)
+
+// Attribute is one typed attribute a label's spans can carry, such as a figure's value or a claim's
+// stance.
+type Attribute struct {
+	Name   string        `json:"name"`
+	Type   AttributeType `json:"type"`
+	Values []string      `json:"values,omitempty"` // the choices of a choice attribute
+	// Cues are words that set the attribute when a span is made, if they occur in the span or in the
+	// few words around it: by choice for a choice attribute, under "true" for a flag ("environ", "plus
+	// de" for approximate).
+	Cues map[string][]string `json:"cues,omitempty"`
+}
+
+// Relation is a directed link between two spans of one document and one annotator, such as a claim
+// attributed_to its source actor.
+type Relation struct {
+	ID         int64
+	DocumentID int64
+	Annotator  string // the annotator of both spans
+	From, To   int64  // span IDs
+	Type       string
+	CreatedAt  time.Time
+}
+
+// RelationType is one entry of the project's set of relation types.
+type RelationType struct {
+	ID       int64
+	Name     string
+	Color    string // "#rrggbb"
+	Position int
+}
+
+// Suggestion is a span proposed to annotators by a rule, by propagation or by a model. It is nobody's
+// work until an annotator accepts it, which makes it their span.
+type Suggestion struct {
+	ID         int64
+	DocumentID int64
+	Label      string
+	Start, End int
+	Source     string   // SourceRules, SourcePropagation, or a model's name
+	Score      *float64 // the model's score, nil when it gave none
+	CreatedAt  time.Time
+}
+
+// The sources of suggestions Tagdesk makes itself; any other source is a model's predictions.
+const (
+	SourceRules       = "rules"
+	SourcePropagation = "propagation"
+)
+
+// RuleKind says how a rule finds text.
+type RuleKind string
+
+// The rule kinds.
+const (
+	RuleRegex RuleKind = "regex" // a regular expression (Go's RE2 syntax)
+	RuleWords RuleKind = "words" // a word list, one entry per line, matched on word boundaries
+)
+
+// Rule suggests spans of a label wherever its pattern matches.
+type Rule struct {
+	ID            int64
+	Label         string
+	Kind          RuleKind
+	Pattern       string
+	CaseSensitive bool
+	Enabled       bool
+	Note          string
+	Position      int
 }
 
 // Annotator is a person (or the gold layer) whose spans are kept apart from everyone else's.

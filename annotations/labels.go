@@ -58,13 +58,31 @@ func (p *Project) Labels(ctx context.Context) ([]Label, error) {
 }
 
 func queryLabels(ctx context.Context, q querier) ([]Label, error) {
+	return queryLabelsOf(ctx, q, SchemaVersion)
+}
+
+// queryLabelsOf reads the label set of a project file of schema version (a merge's source may be
+// older): labels have attributes from version 4.
+func queryLabelsOf(ctx context.Context, q querier, version int) ([]Label, error) {
+	attributes := "attributes"
+	if version < 4 {
+		attributes = "'[]'"
+	}
 	var out []Label
-	err := eachRow(ctx, q, `SELECT id, name, color, hotkey, guideline, position FROM labels ORDER BY position, id`,
+	err := eachRow(ctx, q, `SELECT id, name, color, hotkey, guideline, position, `+attributes+` FROM labels ORDER BY position, id`,
 		func(r *sql.Rows) error {
 			var l Label
-			err := r.Scan(&l.ID, &l.Name, &l.Color, &l.Hotkey, &l.Guideline, &l.Position)
+			var attributes string
+			if err := r.Scan(&l.ID, &l.Name, &l.Color, &l.Hotkey, &l.Guideline, &l.Position, &attributes); err != nil {
+				return err
+			}
+			if attributes != "[]" {
+				if err := json.Unmarshal([]byte(attributes), &l.Attributes); err != nil {
+					return fmt.Errorf("attributes of label %q: %w", l.Name, err)
+				}
+			}
 			out = append(out, l)
-			return err
+			return nil
 		})
 	if err != nil {
 		return nil, fmt.Errorf("labels: %w", err)

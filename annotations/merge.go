@@ -275,7 +275,7 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 		return fr, userError(err, "Could not merge %s: reading or writing failed.", path)
 	}
 
-	labelOf, err := m.sourceLabels(src, &fr)
+	labelOf, err := m.sourceLabels(src, version, &fr)
 	if err != nil {
 		return fail(err)
 	}
@@ -332,8 +332,8 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 }
 
 // sourceLabels maps the file's label ids to the project's, adding the labels the project lacks.
-func (m *merger) sourceLabels(src *sql.Tx, fr *MergeFileReport) (map[int64]int64, error) {
-	labels, err := queryLabels(m.sqlCtx, src)
+func (m *merger) sourceLabels(src *sql.Tx, version int, fr *MergeFileReport) (map[int64]int64, error) {
+	labels, err := queryLabelsOf(m.sqlCtx, src, version)
 	if err != nil {
 		return nil, err
 	}

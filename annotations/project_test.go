@@ -341,7 +341,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Errorf("LastDocument = %d, %v; want 1 (12:00:05.15 is after 12:00:05.1)", id, err)
 	}
 	var version int
-	if err := p.ro.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != SchemaVersion || SchemaVersion != 3 {
-		t.Errorf("user_version %d (%v), SchemaVersion %d; want 3", version, err, SchemaVersion)
+	if err := p.ro.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != SchemaVersion || SchemaVersion != 4 {
+		t.Errorf("user_version %d (%v), SchemaVersion %d; want 4", version, err, SchemaVersion)
 	}
 }

@@ -194,7 +194,7 @@ func (p *Project) editSpan(ctx context.Context, id int64, change spanChange) (ol
 	return old, s, err
 }
 
-const selectSpan = `SELECT s.id, s.document_id, a.name, l.name, s.start, s."end", s.note, s.created_at, s.updated_at
+const selectSpan = `SELECT s.id, s.document_id, a.name, l.name, s.start, s."end", s.note, s.attrs, s.created_at, s.updated_at
 	FROM spans s JOIN annotators a ON a.id = s.annotator_id JOIN labels l ON l.id = s.label_id`
 
 func spanWhere(ctx context.Context, q querier, where string, args ...any) (Span, error) {
@@ -207,13 +207,16 @@ func spanWhere(ctx context.Context, q querier, where string, args ...any) (Span,
 
 func scanSpan(sc scanner) (Span, error) {
 	var s Span
-	var created, updated string
-	err := sc.Scan(&s.ID, &s.DocumentID, &s.Annotator, &s.Label, &s.Start, &s.End, &s.Note, &created, &updated)
+	var created, updated, attrs string
+	err := sc.Scan(&s.ID, &s.DocumentID, &s.Annotator, &s.Label, &s.Start, &s.End, &s.Note, &attrs, &created, &updated)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return s, err
 		}
 		return s, fmt.Errorf("span: %w", err)
+	}
+	if s.Attrs, err = parseAttrs(attrs); err != nil {
+		return s, fmt.Errorf("span %d: %w", s.ID, err)
 	}
 	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
 	return s, nil

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"image/color"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -130,7 +131,7 @@ func TestLabelEditorFields(t *testing.T) {
 			want := append([]annotations.Label(nil), before...)
 			want[tc.row] = withField(want[tc.row], tc.field, tc.want)
 			for i := range want {
-				if after[i] != want[i] {
+				if !reflect.DeepEqual(after[i], want[i]) {
 					t.Errorf("stored label %d = %+v, want %+v", i, after[i], want[i])
 				}
 			}
@@ -141,7 +142,7 @@ func TestLabelEditorFields(t *testing.T) {
 				t.Errorf("message %q, want %q", f.e.message.Text, tc.message)
 			}
 			wantChanged := 0
-			if before[tc.row] != want[tc.row] {
+			if !reflect.DeepEqual(before[tc.row], want[tc.row]) {
 				wantChanged = 1
 			}
 			if f.changed != wantChanged {
