@@ -283,7 +283,8 @@ func checkName(s string) string {
 }
 
 // checkHotkey returns why s cannot be a label hotkey, or "". The digits are taken: 1 to 9 pick labels
-// by position.
+// by position; so are n (next suggestion) and r (link spans). Label sets made before those keys existed
+// may hold them: there the label keeps the key.
 func checkHotkey(s string) string {
 	if s == "" {
 		return ""
@@ -294,6 +295,10 @@ func checkHotkey(s string) string {
 		return "must be a single character"
 	case unicode.IsDigit(r):
 		return "cannot be a digit (1 to 9 choose labels by position)"
+	case r == 'n' || r == 'N':
+		return "is taken: n moves to the next suggestion"
+	case r == 'r' || r == 'R':
+		return "is taken: r links the selected span to another"
 	case !unicode.IsLetter(r) && !unicode.IsPunct(r) && !unicode.IsSymbol(r):
 		return "must be a letter, punctuation or symbol"
 	}
@@ -322,7 +327,7 @@ func freeHotkey(name string, labels []Label) string {
 	}
 	for _, r := range strings.ToLower(name) {
 		k := string(r)
-		if unicode.IsLetter(r) && !taken[k] {
+		if unicode.IsLetter(r) && !taken[k] && checkHotkey(k) == "" {
 			return k
 		}
 	}

@@ -45,6 +45,9 @@ type ArticleView struct {
 	// OnKeyFirst, when set, sees every key before the view; if it returns true the view ignores the
 	// key. Review mode uses it for Up and Down.
 	OnKeyFirst func(ev *fyne.KeyEvent) bool
+	// OnLinkRequested is called when the user Ctrl+clicks (Cmd+click) a span while another is selected:
+	// the window links the selected span to the clicked one.
+	OnLinkRequested func(from, to annotations.Span)
 
 	runes  []rune
 	seg    *text.Segments
@@ -54,6 +57,11 @@ type ArticleView struct {
 	colors map[string]color.NRGBA
 	layers []Layer     // other annotators' spans, drawn as marks in rows of their own (review mode)
 	mark   *text.Range // a stretch of text outlined for the user (review mode's current conflict)
+
+	suggestions []annotations.Suggestion // by start, then longest first
+	current     int64                    // id of the suggestion the user is on, or 0
+	relations   []annotations.Relation
+	relColors   map[string]color.NRGBA // by relation type
 
 	caret, anchor int         // the selection is [min, max) of the two
 	selected      int64       // id of the selected span, or 0
@@ -132,6 +140,7 @@ func (v *ArticleView) SetSegmentedDocument(s string, seg *text.Segments, spans [
 	v.seg = seg
 	v.layout, v.width, v.offset = nil, 0, 0
 	v.caret, v.anchor, v.selected, v.preview = 0, 0, 0, nil
+	v.suggestions, v.current, v.relations = nil, 0, nil
 	v.setSpans(spans)
 	v.Refresh()
 }
@@ -525,6 +534,9 @@ func (v *ArticleView) MouseUp(ev *desktop.MouseEvent) {
 	if p.dragged || p.count != 1 || p.mode != dragSelect || p.mods&fyne.KeyModifierShift != 0 {
 		return
 	}
+	if p.mods&fyne.KeyModifierShortcutDefault != 0 && v.link(ev.Position) {
+		return
+	}
 	v.click(ev.Position)
 }
 
@@ -621,6 +633,10 @@ func (v *ArticleView) click(p fyne.Position) {
 	at := v.seg.ClusterStart(under)
 	covering := v.spansAt(at) // innermost first
 	if len(covering) == 0 {
+		if sg, ok := v.suggestionAt(at); ok {
+			v.SelectSuggestion(sg.ID)
+			return
+		}
 		v.selected = 0
 		v.changed()
 		return
@@ -632,6 +648,32 @@ func (v *ArticleView) click(p fyne.Position) {
 		}
 	}
 	v.SelectSpan(v.spans[next].ID)
+}
+
+// link asks for a relation from the selected span to the span under p (its bar, else the innermost
+// span at the text); it reports whether there was one to ask for.
+func (v *ArticleView) link(p fyne.Position) bool {
+	from, ok := v.SelectedSpan()
+	if !ok || v.OnLinkRequested == nil {
+		return false
+	}
+	id := v.barAt(p)
+	if id == 0 {
+		if _, under := v.hit(p); under >= 0 {
+			for _, k := range v.spansAt(v.seg.ClusterStart(under)) {
+				if v.spans[k].ID != from.ID {
+					id = v.spans[k].ID
+					break
+				}
+			}
+		}
+	}
+	i := v.spanIndex(id)
+	if i < 0 || id == from.ID {
+		return false
+	}
+	v.OnLinkRequested(from, v.spans[i])
+	return true
 }
 
 func (v *ArticleView) extendTo(caret int, exact bool) {
@@ -762,6 +804,7 @@ func (v *ArticleView) modifiers() fyne.KeyModifier {
 }
 
 func (v *ArticleView) changed() {
+	v.keepCurrent()
 	v.Refresh()
 	if v.OnSelectionChanged != nil {
 		v.OnSelectionChanged()
@@ -1075,8 +1118,10 @@ type articleViewRenderer struct {
 	view    *ArticleView
 	texts   []*canvas.Text
 	rects   []*canvas.Rectangle
+	lines   []*canvas.Line
 	objects []fyne.CanvasObject
 	nt, nr  int // objects of the pools in use in this frame
+	nl      int
 }
 
 func (r *articleViewRenderer) Destroy() {}
@@ -1099,6 +1144,17 @@ func (r *articleViewRenderer) rect(fill, stroke color.Color, strokeW float32, po
 	r.objects = append(r.objects, o)
 }
 
+func (r *articleViewRenderer) line(c color.Color, w float32, a, b fyne.Position) {
+	if r.nl == len(r.lines) {
+		r.lines = append(r.lines, canvas.NewLine(nil))
+	}
+	o := r.lines[r.nl]
+	r.nl++
+	o.StrokeColor, o.StrokeWidth = c, w
+	o.Position1, o.Position2 = a, b
+	r.objects = append(r.objects, o)
+}
+
 func (r *articleViewRenderer) text(s string, c color.Color, size float32, pos fyne.Position) {
 	if r.nt == len(r.texts) {
 		r.texts = append(r.texts, canvas.NewText("", nil))
@@ -1115,7 +1171,7 @@ func (r *articleViewRenderer) text(s string, c color.Color, size float32, pos fy
 // Refresh rebuilds the objects for the lines in sight.
 func (r *articleViewRenderer) Refresh() {
 	v := r.view
-	r.objects, r.nt, r.nr = r.objects[:0], 0, 0
+	r.objects, r.nt, r.nr, r.nl = r.objects[:0], 0, 0, 0
 	th := v.Theme()
 	variant := fyne.CurrentApp().Settings().ThemeVariant()
 	fg := th.Color(theme.ColorNameForeground, variant)
@@ -1224,6 +1280,8 @@ func (r *articleViewRenderer) Refresh() {
 		}
 	}
 	v.drawLayers(r, l, o, first, last, vis)
+	v.drawSuggestions(r, l, o, first, last, vis, dark)
+	v.drawRelations(r, l, o, selectedIdx, size)
 	if m := v.mark; m != nil {
 		mc := th.Color(theme.ColorNamePrimary, variant)
 		for i := first; i <= last; i++ {

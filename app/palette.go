@@ -26,6 +26,9 @@ func (s paletteItems) Len() int            { return len(s) }
 type Palette struct {
 	widget.BaseWidget
 
+	// OnClosed is called when the palette closes, whether it ran an item or not.
+	OnClosed func()
+
 	entry    *keyEntry
 	list     *widget.List
 	popup    *widget.PopUp
@@ -84,7 +87,13 @@ func (p *Palette) Close() {
 	if p.popup != nil {
 		p.popup.Hide()
 	}
+	if p.OnClosed != nil {
+		p.OnClosed()
+	}
 }
+
+// SetHint replaces the text the empty entry shows.
+func (p *Palette) SetHint(s string) { p.entry.SetPlaceHolder(s) }
 
 // Shown returns the titles listed, best first (for tests).
 func (p *Palette) Shown() []string {
