@@ -15,8 +15,10 @@ import (
 //
 //	{"id": "...", "name": "...", "text": "...", "meta": {...},
 //	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "..."}],
-//	 "status": {"alice": "done"}}
+//	 "status": {"alice": "done"},
+//	 "relations": [{"from": 0, "to": 1, "type": "attributed_to"}]}
 //
+// A relation's "from" and "to" are indexes in "spans", from 0.
 // Only "text" is required. Offsets are code points over "text". Unknown fields are refused, so a
 // misspelt field or a file of another format is not half-read.
 
@@ -33,6 +35,12 @@ type jsonlLine struct {
 	Spans     []json.RawMessage `json:"spans"`
 	Status    map[string]string `json:"status"`
 	Relations []json.RawMessage `json:"relations"`
+}
+
+type jsonlRelation struct {
+	From *int    `json:"from"`
+	To   *int    `json:"to"`
+	Type *string `json:"type"`
 }
 
 type jsonlSpan struct {
@@ -59,7 +67,7 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	if l.Text == nil {
 		return `"text" is missing`
 	}
-	rec.Text, rec.Meta, rec.Relations = *l.Text, l.Meta, len(l.Relations)
+	rec.Text, rec.Meta = *l.Text, l.Meta
 	var reason string
 	if rec.ID, reason = idString(l.ID); reason != "" {
 		return reason
@@ -93,6 +101,33 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		}
 		rs.Label = *s.Label
 		rec.Spans = append(rec.Spans, rs)
+	}
+	for i, raw := range l.Relations {
+		var r jsonlRelation
+		if err := decodeStrict(raw, &r, true); err != nil {
+			if f := unknownField(err); f != "" {
+				return fmt.Sprintf("relation %d: unknown field %q", i+1, f)
+			}
+			return fmt.Sprintf("relation %d: %s", i+1, jsonProblem(err))
+		}
+		if r.From == nil || r.To == nil || r.Type == nil {
+			return fmt.Sprintf(`relation %d: "from", "to" and "type" are required`, i+1)
+		}
+		if reason := spanIndex(*r.From, len(rec.Spans)); reason != "" {
+			return fmt.Sprintf(`relation %d: "from" %s`, i+1, reason)
+		}
+		if reason := spanIndex(*r.To, len(rec.Spans)); reason != "" {
+			return fmt.Sprintf(`relation %d: "to" %s`, i+1, reason)
+		}
+		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: *r.From, To: *r.To, Type: *r.Type})
+	}
+	return ""
+}
+
+// spanIndex says why i is not the index of one of n spans, or "".
+func spanIndex(i, n int) string {
+	if i < 0 || i >= n {
+		return fmt.Sprintf("%d is not the index of a span (there are %d, from 0)", i, n)
 	}
 	return ""
 }
@@ -128,7 +163,14 @@ type jsonlOutLine struct {
 	Text   string            `json:"text"`
 	Meta   json.RawMessage   `json:"meta"`
 	Spans  []jsonlOutSpan    `json:"spans"`
-	Status map[string]string `json:"status,omitempty"`
+	Status    map[string]string  `json:"status,omitempty"`
+	Relations []jsonlOutRelation `json:"relations,omitempty"`
+}
+
+type jsonlOutRelation struct {
+	From int    `json:"from"`
+	To   int    `json:"to"`
+	Type string `json:"type"`
 }
 
 type jsonlOutSpan struct {
@@ -155,6 +197,9 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 			out.Status[a] = string(s)
 		}
 	}
+	eachRelation(d.Spans, d.Relations, func(from, to int, typ string) {
+		out.Relations = append(out.Relations, jsonlOutRelation{from, to, typ})
+	})
 	return jw.enc.Encode(out)
 }
 

@@ -172,11 +172,11 @@ func TestLabelStudioImport(t *testing.T) {
 	p := openProject(t)
 	rep := importFiles(t, p, "", annotations.ImportOptions{}, file)
 	if rep.Records != 3 || rep.Documents != 3 || rep.Spans != 6 ||
-		!slices.Equal(rep.AnnotatorsAdded, []string{"labelstudio-user-1", "carol@example.org"}) {
+		!slices.Equal(rep.AnnotatorsAdded, []string{"labelstudio-user-1", "carol@example.org"}) ||
+		rep.Relations != 1 || !slices.Equal(rep.RelationTypes, []string{"rejects"}) {
 		t.Errorf("report %+v", rep)
 	}
 	wantNotices := []string{
-		"1 relation was not imported: this version of Tagdesk does not store relations (" + file + ":2).",
 		`1 Label Studio "choices" result was not imported: Tagdesk keeps only text spans (` + file + ":2).",
 		"2 Label Studio prediction results (pre-annotations) were not imported: Tagdesk has no suggestion layer yet (" + file + ":2).",
 		"1 cancelled (skipped) Label Studio annotation was not imported (" + file + ":2).",

@@ -128,3 +128,34 @@ func eachAnnotator(d *annotations.ExportDocument, fn func(annotator string, span
 	}
 	return nil
 }
+
+// eachRelation calls fn with each relation of rels whose spans are both in spans, by their indexes
+// in spans.
+func eachRelation(spans []annotations.Span, rels []annotations.Relation, fn func(from, to int, typ string)) {
+	if len(rels) == 0 {
+		return
+	}
+	index := make(map[int64]int, len(spans))
+	for i, s := range spans {
+		index[s.ID] = i
+	}
+	for _, r := range rels {
+		from, ok1 := index[r.From]
+		to, ok2 := index[r.To]
+		if ok1 && ok2 {
+			fn(from, to, r.Type)
+		}
+	}
+}
+
+// relationNotice is the notice of a writer whose format cannot carry relations, counting those it
+// left out.
+func relationNotice(n int, format string) []string {
+	if n == 0 {
+		return nil
+	}
+	if n == 1 {
+		return []string{fmt.Sprintf("1 relation left out: %s cannot carry relations.", format)}
+	}
+	return []string{fmt.Sprintf("%d relations left out: %s cannot carry relations.", n, format)}
+}
