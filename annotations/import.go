@@ -263,8 +263,8 @@ type importer struct {
 
 	// what the report tells but does not stop the import
 	emptyDocs, sharedIDs places
-	notices                         map[Notice]*places // the readers' notices
-	noticed                         []Notice           // in the order first met
+	notices              map[Notice]*places // the readers' notices
+	noticed              []Notice           // in the order first met
 }
 
 // sharedIDQuery tells whether another document has the source id ?1. Its test that the source id is

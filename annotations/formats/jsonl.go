@@ -158,11 +158,11 @@ func newJSONLWriter(w io.Writer, opts WriterOptions) Writer {
 }
 
 type jsonlOutLine struct {
-	ID     string            `json:"id,omitempty"`
-	Name   string            `json:"name"`
-	Text   string            `json:"text"`
-	Meta   json.RawMessage   `json:"meta"`
-	Spans  []jsonlOutSpan    `json:"spans"`
+	ID        string             `json:"id,omitempty"`
+	Name      string             `json:"name"`
+	Text      string             `json:"text"`
+	Meta      json.RawMessage    `json:"meta"`
+	Spans     []jsonlOutSpan     `json:"spans"`
 	Status    map[string]string  `json:"status,omitempty"`
 	Relations []jsonlOutRelation `json:"relations,omitempty"`
 }

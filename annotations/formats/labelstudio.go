@@ -609,11 +609,11 @@ func lsAnnotator(a lsAnnotation) (string, string) {
 // lsResults is what Tagdesk takes from the result list of an annotation or a prediction.
 type lsResults struct {
 	items      int
-	spans      []annotations.RecordSpan // one per label of each text region, with its notes
+	spans      []annotations.RecordSpan     // one per label of each text region, with its notes
 	relations  []annotations.RecordRelation // between indexes of spans
-	others     map[string]int // results Tagdesk does not keep, by type
-	unlabelled int            // text regions without a label
-	spaced     int            // regions whose saved text differs from the document's only in white space
+	others     map[string]int               // results Tagdesk does not keep, by type
+	unlabelled int                          // text regions without a label
+	spaced     int                          // regions whose saved text differs from the document's only in white space
 }
 
 // lsRelation is a relation result: Label Studio's "direction" is "right" (from → to), "left" or
@@ -928,11 +928,11 @@ type lsOutData struct {
 }
 
 type lsOutAnnotation struct {
-	Result       []any         `json:"result"` // lsOutResult and lsOutRelation
-	WasCancelled bool          `json:"was_cancelled"`
-	GroundTruth  bool          `json:"ground_truth"`
-	Annotator    string        `json:"tagdesk_annotator"`
-	Status       string        `json:"tagdesk_status"`
+	Result       []any  `json:"result"` // lsOutResult and lsOutRelation
+	WasCancelled bool   `json:"was_cancelled"`
+	GroundTruth  bool   `json:"ground_truth"`
+	Annotator    string `json:"tagdesk_annotator"`
+	Status       string `json:"tagdesk_status"`
 }
 
 type lsOutResult struct {

@@ -148,14 +148,18 @@ func eachRelation(spans []annotations.Span, rels []annotations.Relation, fn func
 	}
 }
 
-// relationNotice is the notice of a writer whose format cannot carry relations, counting those it
-// left out.
-func relationNotice(n int, format string) []string {
-	if n == 0 {
+// relationsLeftOut counts the relations a writer whose format cannot carry them left out.
+type relationsLeftOut struct {
+	format string // the format's name for the notice
+	n      int
+}
+
+func (r *relationsLeftOut) add(d *annotations.ExportDocument) { r.n += len(d.Relations) }
+
+// notice is the sentence that counts them, or nothing.
+func (r *relationsLeftOut) notice() []string {
+	if r.n == 0 {
 		return nil
 	}
-	if n == 1 {
-		return []string{fmt.Sprintf("1 relation left out: %s cannot carry relations.", format)}
-	}
-	return []string{fmt.Sprintf("%d relations left out: %s cannot carry relations.", n, format)}
+	return []string{plural(r.n, "1 relation was", "%d relations were") + " left out: " + r.format + " cannot carry relations."}
 }
