@@ -30,6 +30,14 @@ func relationState(t *testing.T, p *Project, documentID int64) string {
 	return strings.Join(out, "; ")
 }
 
+// claimAndActor adds the annotator's claim 5-9 and actor 0-4 to the document.
+func claimAndActor(t *testing.T, p *Project, documentID int64, annotator string) (claim, actor Span) {
+	t.Helper()
+	claim = mustAddSpan(t, p, NewSpan{DocumentID: documentID, Annotator: annotator, Label: "claim", Start: 5, End: 9})
+	actor = mustAddSpan(t, p, NewSpan{DocumentID: documentID, Annotator: annotator, Label: "actor", Start: 0, End: 4})
+	return claim, actor
+}
+
 func TestRelationTypes(t *testing.T) {
 	ctx := context.Background()
 	p := mustOpen(t)
@@ -74,8 +82,7 @@ func TestRelationTypes(t *testing.T) {
 	}
 
 	d := mustAddDocument(t, p, "a", historyText)
-	a := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "claim", Start: 5, End: 9})
-	b := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	a, b := claimAndActor(t, p, d.ID, "alice")
 	if _, _, err := p.AddRelation(ctx, a.ID, b.ID, "quotes"); err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +105,7 @@ func TestAddRelationChecks(t *testing.T) {
 	p := mustOpen(t)
 	d := mustAddDocument(t, p, "a", historyText)
 	d2 := mustAddDocument(t, p, "b", "Another text.")
-	claim := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "claim", Start: 5, End: 9})
-	actor := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	claim, actor := claimAndActor(t, p, d.ID, "alice")
 	bobs := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "bob", Label: "actor", Start: 0, End: 4})
 	elsewhere := mustAddSpan(t, p, NewSpan{DocumentID: d2.ID, Annotator: "alice", Label: "actor", Start: 0, End: 7})
 
@@ -215,8 +221,7 @@ func TestHistoryDeleteRelation(t *testing.T) {
 	p := mustOpen(t)
 	d := mustAddDocument(t, p, "a", historyText)
 	h := NewHistory(p)
-	claim := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "claim", Start: 5, End: 9})
-	actor := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
+	claim, actor := claimAndActor(t, p, d.ID, "alice")
 	r, _, err := p.AddRelation(ctx, claim.ID, actor.ID, "attributed_to")
 	if err != nil {
 		t.Fatal(err)
@@ -255,8 +260,7 @@ func TestDecisionRestoresGoldRelations(t *testing.T) {
 	p := mustOpen(t)
 	d := mustAddDocument(t, p, "a", historyText)
 	h := NewHistory(p)
-	claim := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: Gold, Label: "claim", Start: 5, End: 9})
-	actor := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: Gold, Label: "actor", Start: 0, End: 4})
+	claim, actor := claimAndActor(t, p, d.ID, Gold)
 	if _, _, err := p.AddRelation(ctx, claim.ID, actor.ID, "attributed_to"); err != nil {
 		t.Fatal(err)
 	}

@@ -83,11 +83,8 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	}
 	for i, raw := range l.Spans {
 		var s jsonlSpan
-		if err := decodeStrict(raw, &s, true); err != nil {
-			if f := unknownField(err); f != "" {
-				return fmt.Sprintf("span %d: unknown field %q", i+1, f)
-			}
-			return fmt.Sprintf("span %d: %s", i+1, jsonProblem(err))
+		if reason := decodeItem(raw, &s, "span", i); reason != "" {
+			return reason
 		}
 		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note}
 		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
@@ -104,11 +101,8 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	}
 	for i, raw := range l.Relations {
 		var r jsonlRelation
-		if err := decodeStrict(raw, &r, true); err != nil {
-			if f := unknownField(err); f != "" {
-				return fmt.Sprintf("relation %d: unknown field %q", i+1, f)
-			}
-			return fmt.Sprintf("relation %d: %s", i+1, jsonProblem(err))
+		if reason := decodeItem(raw, &r, "relation", i); reason != "" {
+			return reason
 		}
 		if r.From == nil || r.To == nil || r.Type == nil {
 			return fmt.Sprintf(`relation %d: "from", "to" and "type" are required`, i+1)
@@ -122,6 +116,19 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: *r.From, To: *r.To, Type: *r.Type})
 	}
 	return ""
+}
+
+// decodeItem decodes raw, item i (from 0) of a list of what, into v, refusing unknown fields, and
+// returns what is wrong with it, or "".
+func decodeItem(raw json.RawMessage, v any, what string, i int) string {
+	err := decodeStrict(raw, v, true)
+	if err == nil {
+		return ""
+	}
+	if f := unknownField(err); f != "" {
+		return fmt.Sprintf("%s %d: unknown field %q", what, i+1, f)
+	}
+	return fmt.Sprintf("%s %d: %s", what, i+1, jsonProblem(err))
 }
 
 // spanIndex says why i is not the index of one of n spans, or "".
