@@ -76,6 +76,10 @@ var (
 		One:  "1 Label Studio region without a label was not imported",
 		Many: "%d Label Studio regions without a label were not imported",
 	}
+	lsLostRelations = annotations.Notice{
+		One:  "1 Label Studio relation without a label, or between regions Tagdesk did not keep, was not imported",
+		Many: "%d Label Studio relations without a label, or between regions Tagdesk did not keep, were not imported",
+	}
 	lsSpaced = annotations.Notice{
 		One:  "1 Label Studio region's saved text differs from the document only in white space (Label Studio collapses runs of spaces in it); its offsets were kept",
 		Many: "%d Label Studio regions' saved texts differ from the document only in white space (Label Studio collapses runs of spaces in them); their offsets were kept",
@@ -563,6 +567,7 @@ func (t *lsTask) annotation(raw json.RawMessage, rec *annotations.Record) string
 		rec.Notify(lsOtherResult(typ), res.others[typ])
 	}
 	rec.Notify(lsUnlabelled, res.unlabelled)
+	rec.Notify(lsLostRelations, res.lost)
 	rec.Notify(lsSpaced, res.spaced)
 	if name != "" {
 		status := annotations.StatusDone
@@ -613,6 +618,7 @@ type lsResults struct {
 	relations  []annotations.RecordRelation // between indexes of spans
 	others     map[string]int               // results Tagdesk does not keep, by type
 	unlabelled int                          // text regions without a label
+	lost       int                          // relations without a label or between regions not kept
 	spaced     int                          // regions whose saved text differs from the document's only in white space
 }
 
@@ -701,7 +707,7 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 			from, to = to, from
 		}
 		if len(l.Labels) == 0 || len(regions[from]) == 0 || len(regions[to]) == 0 {
-			other("relation") // without a type, or between regions Tagdesk did not keep
+			res.lost++
 			continue
 		}
 		for _, f := range regions[from] {

@@ -94,3 +94,26 @@ func TestImportRelationsTwice(t *testing.T) {
 		t.Errorf("second import: %+v", rep)
 	}
 }
+
+// TestLabelStudioRelations reads relations as Label Studio writes them: "left" is read backwards,
+// and one without a label or to a region not kept is counted.
+func TestLabelStudioRelations(t *testing.T) {
+	const task = `[{"id": 1, "data": {"text": "Kyiv said so"}, "annotations": [{"completed_by": 1, "result": [
+		{"id": "a", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 4, "labels": ["actor"]}},
+		{"id": "c", "from_name": "label", "to_name": "text", "type": "labels", "value": {"start": 5, "end": 12, "labels": ["claim"]}},
+		{"from_id": "a", "to_id": "c", "type": "relation", "direction": "left", "labels": ["attributed_to"]},
+		{"from_id": "c", "to_id": "a", "type": "relation", "direction": "right", "labels": []},
+		{"from_id": "c", "to_id": "zz", "type": "relation", "direction": "right", "labels": ["x"]}]}]}]`
+	dir := writeFiles(t, map[string]string{"ls.json": task})
+	p := openProject(t)
+	rep := importFiles(t, p, "", annotations.ImportOptions{}, filepath.Join(dir, "ls.json"))
+	if rep.Relations != 1 || !slices.ContainsFunc(rep.Notices, func(s string) bool {
+		return strings.HasPrefix(s, "2 Label Studio relations without a label, or between regions Tagdesk did not keep, were not imported")
+	}) {
+		t.Errorf("report %+v", rep)
+	}
+	got := describeBrat(t, p)
+	if want := "  labelstudio-user-1 claim 5-12 -attributed_to-> actor 0-4\n"; !strings.HasSuffix(got, want) {
+		t.Errorf("imported:\n%s\nwant it to end with %q", got, want)
+	}
+}
