@@ -135,6 +135,8 @@ func TestCLIErrors(t *testing.T) {
 		"labels for jsonl":  {[]string{"export", "--project", project, "--labels", "actor"}, 2, "tagdesk export: choosing labels and a rule for nested spans applies only to conll and hf\nRun 'tagdesk export --help' for usage.\n", true},
 		"unknown label":     {[]string{"export", "--project", project, "--format", "conll", "--labels", "actor,person"}, 2, "tagdesk export: the project has no label \"person\" (its labels: actor, figure, weapon, claim)\nRun 'tagdesk export --help' for usage.\n", true},
 		"bad nested rule":   {[]string{"export", "--project", project, "--format", "hf", "--nested", "flat"}, 2, "tagdesk export: unknown rule for nested spans \"flat\" (use outer, inner, columns)\nRun 'tagdesk export --help' for usage.\n", true},
+		"doccano form":      {[]string{"export", "--project", project, "--format", "doccano", "--doccano-form", "spans"}, 2, "tagdesk export: unknown doccano form \"spans\" (use label or entities)\nRun 'tagdesk export --help' for usage.\n", true},
+		"form for jsonl":    {[]string{"export", "--project", project, "--doccano-form", "entities"}, 2, "tagdesk export: choosing the doccano form applies only to doccano\nRun 'tagdesk export --help' for usage.\n", true},
 		"brat to stdout":    {[]string{"export", "--project", project, "--format", "brat"}, 2, "tagdesk export: brat writes a folder or a zip: give -o DIR or -o FILE.zip\nRun 'tagdesk export --help' for usage.\n", true},
 		"brat from stdin":   {[]string{"import", "--project", project, "--format", "brat", "-"}, 2, "tagdesk import: brat is read from a folder, a .zip or .ann files, not from standard input\nRun 'tagdesk import --help' for usage.\n", true},
 		"missing project":   {[]string{"stats", "--project", filepath.Join(dir, "none.tagdesk")}, 1, "tagdesk: There is no project at DIR/none.tagdesk (tagdesk import creates one).\n", true},
@@ -169,7 +171,7 @@ func TestCLIHelp(t *testing.T) {
 			t.Errorf("%v: %d %q", args, code, out)
 		}
 	}
-	for _, cmd := range []string{"import", "export", "stats", "check", "labels"} {
+	for _, cmd := range []string{"import", "export", "stats", "check", "labels", "relation-types"} {
 		for _, args := range [][]string{{cmd, "--help"}, {"help", cmd}} {
 			code, out, _ := c.run("", args...)
 			if code != 0 || !strings.HasPrefix(out, "Usage: tagdesk "+cmd) || !strings.Contains(out, "--project FILE") {
@@ -367,5 +369,47 @@ func TestCLIGlobalAnnotator(t *testing.T) {
 	// names with commas are names: --annotator repeats, it does not split
 	if code, _, errs := c.run("", "export", "--project", project, "--annotator", "alice,bob"); code != 1 || !strings.Contains(errs, `no annotator named "alice,bob"`) {
 		t.Errorf("--annotator alice,bob: %d %s", code, errs)
+	}
+}
+
+func TestCLIRelationTypes(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	project := filepath.Join(dir, "p.tagdesk")
+	in := writeFile(t, filepath.Join(dir, "in.jsonl"), `{"text": "Kyiv said so", "spans": [`+
+		`{"start": 0, "end": 4, "label": "actor", "annotator": "a"}, {"start": 5, "end": 12, "label": "claim", "annotator": "a"}],`+
+		`"relations": [{"from": 1, "to": 0, "type": "attributed_to"}]}`+"\n")
+	if code, _, errs := c.run("", "import", "--project", project, in); code != 0 {
+		t.Fatal(errs)
+	}
+	steps := []struct {
+		args   []string
+		code   int
+		output string // stdout, or stderr when code is not 0
+	}{
+		{[]string{"--add", "cites", "--color", "#112233"}, 0, "Added relation type \"cites\" (#112233).\n"},
+		{[]string{"--add", "cites"}, 1, "tagdesk: There is already a relation type named \"cites\".\n"},
+		{[]string{"--rename", "cites", "quotes"}, 0, "Changed relation type \"quotes\".\n"},
+		{[]string{"--rename", "quotes", "--color", "#445566"}, 0, "Changed relation type \"quotes\".\n"},
+		{[]string{"--rename", "quotes"}, 2, "tagdesk relation-types: --rename OLD takes the new name after it\nRun 'tagdesk relation-types --help' for usage.\n"},
+		{[]string{"--delete", "attributed_to"}, 1, "tagdesk: The relation type \"attributed_to\" is used by 1 relation; delete them first.\n"},
+		{[]string{"--delete", "nope"}, 1, "tagdesk: There is no relation type named \"nope\" (the relation types are: attributed_to, quotes).\n"},
+		{[]string{"--add", "x", "--delete", "y"}, 2, "tagdesk relation-types: --add and --delete do not go together\nRun 'tagdesk relation-types --help' for usage.\n"},
+		{[]string{"--color", "#000000"}, 2, "tagdesk relation-types: --color goes with --add or --rename\nRun 'tagdesk relation-types --help' for usage.\n"},
+		{nil, 0, "name           colour   relations\nattributed_to  #555555  1\nquotes         #445566  0\n"},
+		{[]string{"--delete", "quotes"}, 0, "Deleted relation type \"quotes\".\n"},
+	}
+	for _, s := range steps {
+		code, out, errs := c.run("", append([]string{"relation-types", "--project", project}, s.args...)...)
+		got := out
+		if code != 0 {
+			got = errs
+		}
+		if code != s.code || got != s.output {
+			t.Errorf("relation-types %v: code %d, %q; want %d, %q", s.args, code, got, s.code, s.output)
+		}
+	}
+	if _, out, _ := c.run("", "stats", "--project", project); !strings.Contains(out, "1 document, 2 spans, 1 relation, 1 annotator\n") {
+		t.Errorf("stats: %q", out)
 	}
 }

@@ -20,7 +20,8 @@ var agreementCommand = &command{
 documents both marked done, or with --all every document both touched. For each pair it prints span
 F1 in four modes (exact: same start, end and label; exact_span: same start and end; overlap: at least
 one character in common, same label; overlap_span: overlap, any label) and Cohen's kappa per label
-over word tokens; then Fleiss' kappa (documents all annotators qualify for) and Krippendorff's alpha
+over word tokens, and relation F1 (a relation matches when its type and both its spans match
+exactly); then Fleiss' kappa (documents all annotators qualify for) and Krippendorff's alpha
 (documents two or more qualify for) per label. A measure that would divide zero by zero is printed
 as "undefined" (null in JSON). When no two annotators share a document, it says so and exits 0.`,
 	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
@@ -99,6 +100,7 @@ func printAgreement(w io.Writer, r *agreement.Report) {
 			fmt.Fprintf(tw, "%s\t\n", pr.CohenKappa[l])
 		}
 		tw.Flush()
+		fmt.Fprintf(w, "relation F1 (same type, both spans exact): %s\n", pr.RelationF1)
 	}
 	fmt.Fprintf(w, "\nAll %s, over word tokens: Fleiss' κ on %s all of them %s, Krippendorff's α on %s two or more %s.\n",
 		strings.Join(r.Annotators, ", "), annotations.Plural(r.FleissDocuments, "document"), which,

@@ -25,7 +25,8 @@ Formats:
                (RFC 4180, UTF-8; cells a spreadsheet would run as formulas get a leading ')
   jsonl        Tagdesk JSONL, one document per line with its spans, sorted by start then end;
                importing it into an empty project gives back the same documents and spans
-  doccano      doccano sequence labelling JSONL, one line per document and annotator
+  doccano      doccano sequence labelling JSONL, one line per document and annotator; with
+               --doccano-form entities, "entities" with ids and "relations" between them
   spacy        spaCy/displaCy JSONL, one line per document and annotator: "ents" (no overlaps,
                the outermost kept) and "spans" (every span, for a span group)
   prodigy      Prodigy ner_manual JSONL: "tokens" with "ws", "spans" with token_start and
@@ -58,6 +59,7 @@ not at all. What a format cannot carry is said on standard error.`,
 		offsets := fs.String("offsets", "", "JSON formats: count offsets in `UNIT`: codepoints (default) or utf16")
 		labels := fs.StringSlice("labels", nil, "conll, hf: the `LABELS` to write, in tag order (default: the label set)")
 		nested := fs.String("nested", "", "conll, hf: nested spans: outer (default), inner or columns (`RULE`)")
+		doccanoForm := fs.String("doccano-form", "", "doccano: label (default; no relations) or entities (with relations) (`FORM`)")
 		return func(e *env, project string, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %q (write to a file with -o FILE)", args[0])
@@ -95,7 +97,8 @@ not at all. What a format cannot carry is said on standard error.`,
 				return err
 			}
 			defer p.Close()
-			x, err := formats.NewExport(e.ctx, p, f, q, formats.WriterOptions{Excel: *excel, Offsets: unit, Labels: *labels, Nested: *nested})
+			x, err := formats.NewExport(e.ctx, p, f, q, formats.WriterOptions{Excel: *excel, Offsets: unit, Labels: *labels,
+				Nested: *nested, DoccanoForm: *doccanoForm})
 			if err != nil {
 				var ae *annotations.Error
 				if errors.As(err, &ae) {

@@ -25,16 +25,19 @@ func TestCLIPeerFormats(t *testing.T) {
 		back      []string // the import's flags, when the format is read back
 		stderr    string   // what standard error must hold
 		companion string
+		relations bool // the relations come back too
 	}{
-		"spacy":               {[]string{"--format", "spacy"}, "s.jsonl", []string{}, `only in "spans", not in "ents"`, ""},
-		"spacy, UTF-16":       {[]string{"--format", "spacy", "--offsets", "utf16"}, "s16.jsonl", []string{"--offsets", "utf16"}, "", ""},
-		"prodigy":             {[]string{"--format", "prodigy"}, "p.jsonl", []string{}, "", ""},
-		"labelstudio":         {[]string{"--format", "labelstudio"}, "ls.json", []string{}, "", ""},
-		"labelstudio, UTF-16": {[]string{"--format", "labelstudio", "--offsets", "utf16"}, "ls16.json", []string{"--offsets", "utf16"}, "", ""},
-		"brat zip":            {nil, "b.zip", []string{}, "", ""},
-		"brat folder":         {[]string{"--format", "brat"}, "bratdir", []string{}, "", ""},
-		"conll":               {[]string{"--format", "conll", "--labels", "actor,figure"}, "c.conll", nil, "left out", ""},
-		"hf":                  {[]string{"--format", "hf", "--nested", "columns"}, "h.jsonl", nil, "", "h.tags.json"},
+		"spacy":               {[]string{"--format", "spacy"}, "s.jsonl", []string{}, `only in "spans", not in "ents"`, "", false},
+		"spacy, UTF-16":       {[]string{"--format", "spacy", "--offsets", "utf16"}, "s16.jsonl", []string{"--offsets", "utf16"}, "", "", false},
+		"prodigy":             {[]string{"--format", "prodigy"}, "p.jsonl", []string{}, "", "", true},
+		"labelstudio":         {[]string{"--format", "labelstudio"}, "ls.json", []string{}, "", "", true},
+		"labelstudio, UTF-16": {[]string{"--format", "labelstudio", "--offsets", "utf16"}, "ls16.json", []string{"--offsets", "utf16"}, "", "", true},
+		"brat zip":            {nil, "b.zip", []string{}, "", "", true},
+		"brat folder":         {[]string{"--format", "brat"}, "bratdir", []string{}, "", "", true},
+		"doccano":             {[]string{"--format", "doccano"}, "d.jsonl", []string{}, "4 relations left out: use --doccano-form entities.", "", false},
+		"doccano entities":    {[]string{"--format", "doccano", "--doccano-form", "entities"}, "de.jsonl", []string{}, "", "", true},
+		"conll":               {[]string{"--format", "conll", "--labels", "actor,figure"}, "c.conll", nil, "left out", "", false},
+		"hf":                  {[]string{"--format", "hf", "--nested", "columns"}, "h.jsonl", nil, "", "h.tags.json", false},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -60,8 +63,12 @@ func TestCLIPeerFormats(t *testing.T) {
 			if code, _, errs := c.run("", args...); code != 0 {
 				t.Fatalf("import of the export: %s", errs)
 			}
-			if _, got, _ := c.run("", "stats", "--project", again, "--json"); spansAndDocs(got) != spansAndDocs(stats) {
+			_, got, _ := c.run("", "stats", "--project", again, "--json")
+			if spansAndDocs(got) != spansAndDocs(stats) {
 				t.Errorf("after the round trip:\n%s\nwant:\n%s", spansAndDocs(got), spansAndDocs(stats))
+			}
+			if want := `"relations": 4,`; strings.Contains(got, want) != tt.relations {
+				t.Errorf("after the round trip, relations %v: %s", tt.relations, got)
 			}
 		})
 	}

@@ -14,7 +14,8 @@ var statsCommand = &command{
 	name:    "stats",
 	summary: "count documents, spans per label and annotator, and statuses",
 	about: `Prints how many documents the project holds, its spans per label and per annotator, and how many
-documents each annotator has not started, has in progress and has done.`,
+documents each annotator has not started, has in progress and has done, and how many relations link
+spans, when there are any (by type in JSON).`,
 	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
 		asJSON := fs.Bool("json", false, "print JSON")
 		return func(e *env, project string, args []string) error {
@@ -34,8 +35,12 @@ documents each annotator has not started, has in progress and has done.`,
 }
 
 func printStats(e *env, path string, st annotations.Stats) {
-	fmt.Fprintf(e.stdout, "%s\n%s, %s, %s\n\n", path, annotations.Plural(st.Documents, "document"),
-		annotations.Plural(st.Spans, "span"), annotations.Plural(len(st.Annotators), "annotator"))
+	relations := ""
+	if st.Relations > 0 {
+		relations = annotations.Plural(st.Relations, "relation") + ", "
+	}
+	fmt.Fprintf(e.stdout, "%s\n%s, %s, %s%s\n\n", path, annotations.Plural(st.Documents, "document"),
+		annotations.Plural(st.Spans, "span"), relations, annotations.Plural(len(st.Annotators), "annotator"))
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := []string{"label", "all"}
 	for _, a := range st.Annotators {

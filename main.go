@@ -41,7 +41,7 @@ func metadata() fyne.AppMetadata {
 	}
 }
 
-var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand}
+var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand, relationTypesCommand}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -13,6 +13,16 @@ type AnnotatedDocument struct {
 	Text     string
 	Spans    []Span            // DocumentID, Annotator, Label, Start and End only; in (start, end) order
 	Statuses map[string]Status // of the annotators with spans or a status here; new when they have only spans
+	// Relations between the Spans, in no particular order.
+	Relations []AnnotatedRelation
+}
+
+// AnnotatedRelation is a relation as measures of agreement compare it: by its type and the labels
+// and offsets of its spans (From and To hold Label, Start and End only).
+type AnnotatedRelation struct {
+	Annotator string
+	Type      string
+	From, To  Span
 }
 
 // EachAnnotated calls fn with each document where one of annotators has spans or a status, in id
@@ -71,6 +81,22 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 			return err
 		}
 		defer spans.close()
+		type relationRow struct {
+			doc, annotator, fromLabel, toLabel int64
+			fromStart, fromEnd, toStart, toEnd int
+			typ                                string
+		}
+		relations, err := newCursor(ctx, tx, `SELECT r.document_id, f.annotator_id, f.label_id, f.start, f."end",
+			t.label_id, t.start, t."end", rt.name FROM relations r JOIN spans f ON f.id = r.from_span
+			JOIN spans t ON t.id = r.to_span JOIN relation_types rt ON rt.id = r.type_id ORDER BY r.document_id`,
+			func(r *sql.Rows) (relationRow, error) {
+				var s relationRow
+				return s, r.Scan(&s.doc, &s.annotator, &s.fromLabel, &s.fromStart, &s.fromEnd, &s.toLabel, &s.toStart, &s.toEnd, &s.typ)
+			}, func(s relationRow) int64 { return s.doc })
+		if err != nil {
+			return err
+		}
+		defer relations.close()
 		textStmt, err := tx.PrepareContext(ctx, `SELECT text FROM texts WHERE document_id = ?`)
 		if err != nil {
 			return fmt.Errorf("annotated documents: %w", err)
@@ -83,7 +109,7 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 			if !spans.ok || statuses.ok && statuses.cur.doc < id {
 				id = statuses.cur.doc
 			}
-			d = AnnotatedDocument{ID: id, Spans: d.Spans[:0], Statuses: map[string]Status{}}
+			d = AnnotatedDocument{ID: id, Spans: d.Spans[:0], Statuses: map[string]Status{}, Relations: d.Relations[:0]}
 			err := statuses.each(id, func(s statusRow) {
 				if name, ok := names[s.annotator]; ok {
 					d.Statuses[name] = s.status
@@ -93,6 +119,15 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 				err = spans.each(id, func(s spanRow) {
 					if name, ok := names[s.annotator]; ok {
 						d.Spans = append(d.Spans, Span{DocumentID: id, Annotator: name, Label: labelNames[s.label], Start: s.start, End: s.end})
+					}
+				})
+			}
+			if err == nil {
+				err = relations.each(id, func(r relationRow) {
+					if name, ok := names[r.annotator]; ok {
+						d.Relations = append(d.Relations, AnnotatedRelation{Annotator: name, Type: r.typ,
+							From: Span{Label: labelNames[r.fromLabel], Start: r.fromStart, End: r.fromEnd},
+							To:   Span{Label: labelNames[r.toLabel], Start: r.toStart, End: r.toEnd}})
 					}
 				})
 			}

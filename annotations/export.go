@@ -22,6 +22,8 @@ type ExportDocument struct {
 	Text string
 	// Spans of the included annotators in text order: start, end, label order, annotator.
 	Spans []Span
+	// Relations among the Spans, in the order they were made.
+	Relations []Relation
 	// Annotators included for this document, by name: those the query selects that have spans or a
 	// status here (or, with a status filter, that status).
 	Annotators []string
@@ -75,6 +77,12 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		return err
 	}
 	defer spans.close()
+	relations, err := newCursor(ctx, tx, selectRelation+` ORDER BY r.document_id, r.id`,
+		func(r *sql.Rows) (Relation, error) { return scanRelation(r) }, func(r Relation) int64 { return r.DocumentID })
+	if err != nil {
+		return err
+	}
+	defer relations.close()
 	textStmt, err := tx.PrepareContext(ctx, `SELECT text FROM texts WHERE document_id = ?`)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -87,7 +95,7 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		if err != nil {
 			return err
 		}
-		ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Statuses: map[string]Status{}, Index: ed.Index, Total: total}
+		ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Relations: ed.Relations[:0], Statuses: map[string]Status{}, Index: ed.Index, Total: total}
 
 		all := map[string]Status{} // every annotator's status here
 		if err := statuses.each(d.ID, func(s statusRow) { all[s.annotator] = s.status }); err != nil {
@@ -120,6 +128,13 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		}
 		slices.Sort(ed.Annotators)
 		ed.Spans = slices.DeleteFunc(ed.Spans, func(s Span) bool { return !included[s.Annotator] })
+		if err := relations.each(d.ID, func(r Relation) {
+			if included[r.Annotator] {
+				ed.Relations = append(ed.Relations, r)
+			}
+		}); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
 		if err := textStmt.QueryRowContext(ctx, d.ID).Scan(&ed.Text); err != nil {
 			return fmt.Errorf("export: text of document %d: %w", d.ID, err)
 		}

@@ -66,13 +66,24 @@ func (h *History) AddSpan(ctx context.Context, ns NewSpan) (Span, bool, error) {
 
 // DeleteSpan deletes the span with id as Project.DeleteSpan does.
 func (h *History) DeleteSpan(ctx context.Context, id int64) (Span, error) {
-	s, err := h.p.DeleteSpan(ctx, id)
+	var (
+		s    Span
+		kept []keptRelation
+	)
+	ref := h.ref(id)
+	err := h.p.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if kept, err = h.relationsOf(ctx, tx, id); err != nil {
+			return err
+		}
+		s, err = deleteSpan(ctx, tx, id, nil)
+		return err
+	})
 	if err != nil {
 		return s, err
 	}
-	ref := h.ref(id)
 	h.unbind(ref)
-	h.record(&spanEdit{name: fmt.Sprintf("delete %s span", s.Label), ref: ref, before: &s})
+	h.record(&spanEdit{name: fmt.Sprintf("delete %s span", s.Label), ref: ref, before: &s, relations: kept})
 	return s, nil
 }
 
@@ -257,6 +268,8 @@ type spanEdit struct {
 	ref           *spanRef
 	before, after *Span
 	started       bool // the addition moved the document from new to in progress
+	// relations are those the span's deletion took with it, made again when the span comes back
+	relations []keptRelation
 }
 
 func (e *spanEdit) String() string { return e.name }
@@ -311,7 +324,10 @@ func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, start
 		if err == nil && !added {
 			return conflict("an identical span already exists")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return h.restoreRelations(ctx, tx, e.relations, map[*spanRef]int64{e.ref: s.ID})
 	})
 	if err != nil {
 		return Change{}, false, err
@@ -326,7 +342,12 @@ func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bo
 	if !h.exists(e.ref) {
 		return Change{}, conflict("the span was deleted elsewhere")
 	}
+	var kept []keptRelation
 	err := h.p.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if kept, err = h.relationsOf(ctx, tx, e.ref.id); err != nil {
+			return err
+		}
 		s, err := deleteSpan(ctx, tx, e.ref.id, func(s Span) error {
 			if !sameSpan(s, want) {
 				return conflict("the span was changed elsewhere")
@@ -344,6 +365,7 @@ func (e *spanEdit) delete(ctx context.Context, h *History, want Span, restart bo
 		return Change{}, notFoundConflict(err, "the span was deleted elsewhere")
 	}
 	h.unbind(e.ref)
+	e.relations = kept
 	return Change{DocumentID: want.DocumentID}, nil
 }
 

@@ -31,9 +31,8 @@ type Record struct {
 	Spans    []RecordSpan
 	Statuses map[string]Status // by annotator
 
-	// Relations counts relations the record carried, which Tagdesk does not store yet; the import
-	// report lists them so they are not dropped silently.
-	Relations int
+	// Relations link spans of the record, by their indexes in Spans.
+	Relations []RecordRelation
 
 	// Notices count what else the reader could not keep or had to change (predictions, discontinuous
 	// spans split, attributes), by notice; the import report gives each with the places it was met.
@@ -64,6 +63,13 @@ type RecordSpan struct {
 	Note       string
 }
 
+// RecordRelation is a relation as a reader found it: From and To index the record's Spans, which
+// must be of one annotator.
+type RecordRelation struct {
+	From, To int
+	Type     string
+}
+
 // RecordReader gives records one at a time. Next returns io.EOF after the last one. An *ImportError
 // reports a bad record; the reader can go on to the next. Any other error stops the import.
 type RecordReader interface {
@@ -87,7 +93,10 @@ type ImportReport struct {
 	DocumentsPresent int       `json:"documents_present"` // skipped: the same text was already in the project
 	Spans            int       `json:"spans_added"`
 	SpansPresent     int       `json:"spans_present"` // skipped: an identical span was already there
+	Relations        int       `json:"relations_added"`
+	RelationsPresent int       `json:"relations_present"` // skipped: an identical relation was already there
 	LabelsAdded      []string  `json:"labels_added"`
+	RelationTypes    []string  `json:"relation_types_added"`
 	AnnotatorsAdded  []string  `json:"annotators_added"`
 	Renamed          []Renamed `json:"renamed"` // annotators whose different work was kept under another name
 	Notices          []string  `json:"notices"` // what the user should know that did not stop the import
@@ -100,9 +109,13 @@ func (r ImportReport) Summary() string {
 	if r.DryRun {
 		verb = "Checked (dry run, nothing changed)"
 	}
-	return fmt.Sprintf("%s %s: %s added, %s already present; %s added, %s already present.", verb,
+	s := fmt.Sprintf("%s %s: %s added, %s already present; %s added, %s already present", verb,
 		Plural(r.Records, "record"), Plural(r.Documents, "document"), Plural(r.DocumentsPresent, "document"),
 		Plural(r.Spans, "span"), Plural(r.SpansPresent, "span"))
+	if r.Relations > 0 || r.RelationsPresent > 0 {
+		s += fmt.Sprintf("; %s added, %s already present", Plural(r.Relations, "relation"), Plural(r.RelationsPresent, "relation"))
+	}
+	return s + "."
 }
 
 // Details are the lines to show after Summary: labels and annotators added, and the notices.
@@ -110,6 +123,9 @@ func (r ImportReport) Details() []string {
 	var out []string
 	if len(r.LabelsAdded) > 0 {
 		out = append(out, "New labels: "+strings.Join(r.LabelsAdded, ", "))
+	}
+	if len(r.RelationTypes) > 0 {
+		out = append(out, "New relation types: "+strings.Join(r.RelationTypes, ", "))
 	}
 	if len(r.AnnotatorsAdded) > 0 {
 		out = append(out, "New annotators: "+strings.Join(r.AnnotatorsAdded, ", "))
@@ -193,8 +209,6 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		rep.Notices = append(rep.Notices, "The input holds no documents.")
 	}
 	rep.Notices = append(rep.Notices,
-		im.relations.notice("1 relation was not imported", "%d relations were not imported",
-			": this version of Tagdesk does not store relations"),
 		im.emptyDocs.notice("1 document is empty", "%d documents are empty", ""),
 		im.sharedIDs.notice("1 document has", "%d documents have",
 			" an id that a document with another text already has: exports will show both under that id"))
@@ -207,6 +221,7 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	}
 	rep.DryRun = opts.DryRun
 	rep.LabelsAdded = append([]string{}, im.labelsAdded...)
+	rep.RelationTypes = append([]string{}, im.relationTypes.added...)
 	rep.AnnotatorsAdded = append([]string{}, im.rec.annotatorsAdded...)
 	rep.Notices = append([]string{}, rep.Notices...)
 	return rep, nil
@@ -236,6 +251,8 @@ type importer struct {
 	opts   ImportOptions
 	rec    *reconciler
 	labels *labelCache
+	// relationTypes are the project's relation types, with those the import adds
+	relationTypes *relationTypeCache
 
 	// the spans and statuses read, by document and annotator, reconciled once every record is read
 	layers  []*layer
@@ -245,9 +262,9 @@ type importer struct {
 	errs        ImportErrors
 
 	// what the report tells but does not stop the import
-	relations, emptyDocs, sharedIDs places
-	notices                         map[Notice]*places // the readers' notices
-	noticed                         []Notice           // in the order first met
+	emptyDocs, sharedIDs places
+	notices              map[Notice]*places // the readers' notices
+	noticed              []Notice           // in the order first met
 }
 
 // sharedIDQuery tells whether another document has the source id ?1. Its test that the source id is
@@ -296,6 +313,9 @@ func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOption
 	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
+		return nil, err
+	}
+	if im.relationTypes, err = loadRelationTypes(ctx, tx); err != nil {
 		return nil, err
 	}
 	if im.rec, err = p.newReconciler(ctx, tx); err != nil {
@@ -393,6 +413,12 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		}
 		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note)})
 	}
+	for i, rr := range rec.Relations {
+		if reason := im.relationProblem(rr, rec.Spans, spans, ok); reason != "" {
+			bad("relation %d: %s", i+1, reason)
+			ok = false
+		}
+	}
 	statuses := map[string]Status{}
 	for _, given := range sortedKeys(rec.Statuses) {
 		s, valid := ParseStatus(string(rec.Statuses[given]))
@@ -445,9 +471,6 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	} else {
 		rep.DocumentsPresent++
 	}
-	if rec.Relations > 0 {
-		im.relations.add(rec.Relations, rec)
-	}
 	for _, n := range sortedNotices(rec.Notices) {
 		pl := im.notices[n]
 		if pl == nil {
@@ -471,6 +494,19 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			rep.SpansPresent++ // twice in the input
 		}
 	}
+	for _, rr := range rec.Relations {
+		from, to := spans[rr.From], spans[rr.To]
+		typeID, err := im.relationTypes.id(im.ctx, im.tx, rr.Type, "")
+		if err != nil {
+			return err
+		}
+		fromLabel, _ := im.labelID(from.label) // added with the spans above
+		toLabel, _ := im.labelID(to.label)
+		l := im.layer(d.ID, from.annotator, from.byDefault, rec.File)
+		if !l.addRelation(spanKey{from.start, from.end, fromLabel}, spanKey{to.start, to.end, toLabel}, typeID, now) {
+			rep.RelationsPresent++ // twice in the input
+		}
+	}
 	// A status the record gives wins over the "in progress" that spans bring (an export writes "new"
 	// for an annotator whose spans stayed after the status went back to new).
 	for _, annotator := range sortedKeys(statuses) {
@@ -480,6 +516,41 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		}
 	}
 	return nil
+}
+
+// relationProblem says what is wrong with the relation rr between the record's spans (given, and
+// prepared when ready), or "".
+func (im *importer) relationProblem(rr RecordRelation, given []RecordSpan, prepared []preparedSpan, ready bool) string {
+	switch {
+	case rr.From < 0 || rr.From >= len(given):
+		return fmt.Sprintf("its start %d is not the index of a span (the record has %s)", rr.From, Plural(len(given), "span"))
+	case rr.To < 0 || rr.To >= len(given):
+		return fmt.Sprintf("its end %d is not the index of a span (the record has %s)", rr.To, Plural(len(given), "span"))
+	case rr.From == rr.To:
+		return "it links a span to itself"
+	}
+	if reason := checkName(rr.Type); reason != "" {
+		return "the relation type " + reason
+	}
+	if !ready {
+		return ""
+	}
+	from, to := prepared[rr.From], prepared[rr.To]
+	switch {
+	case from.annotator != to.annotator || from.byDefault != to.byDefault:
+		return fmt.Sprintf("it links spans of different annotators (%s and %s)", annotatorOf(from), annotatorOf(to))
+	case from.start == to.start && from.end == to.end && from.label == to.label:
+		return "it links a span to an identical one"
+	}
+	return ""
+}
+
+// annotatorOf names the annotator of s in a message.
+func annotatorOf(s preparedSpan) string {
+	if s.byDefault {
+		return fmt.Sprintf("%q by default", s.annotator)
+	}
+	return fmt.Sprintf("%q", s.annotator)
 }
 
 // layerKey identifies a layer of an import: spans that name their annotator and spans given the
@@ -515,6 +586,8 @@ func (im *importer) reconcile(ctx context.Context, rep *ImportReport) error {
 		}
 		rep.Spans += res.added
 		rep.SpansPresent += res.present
+		rep.Relations += res.relationsAdded
+		rep.RelationsPresent += res.relationsPresent
 		renamed.add(l, res)
 	}
 	rep.Renamed = append([]Renamed{}, renamed...)

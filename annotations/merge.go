@@ -48,11 +48,14 @@ type MergeCounts struct {
 	DocumentsPresent int       `json:"documents_present"` // the same text was already in the project
 	Spans            int       `json:"spans_added"`
 	SpansPresent     int       `json:"spans_present"` // the project already had them
-	NotesFilled      int       `json:"notes_filled"`  // spans whose empty note the file filled in
+	Relations        int       `json:"relations_added"`
+	RelationsPresent int       `json:"relations_present"` // the project already had them
+	NotesFilled      int       `json:"notes_filled"`      // spans whose empty note the file filled in
 	StatusesChanged  int       `json:"statuses_changed"`
 	ReviewsChanged   int       `json:"reviews_changed"`
 	RejectionsAdded  int       `json:"rejections_added"`
 	LabelsAdded      []string  `json:"labels_added"`
+	RelationTypes    []string  `json:"relation_types_added"`
 	AnnotatorsAdded  []string  `json:"annotators_added"`
 	Renamed          []Renamed `json:"renamed"` // annotators whose different work was kept under another name
 }
@@ -90,6 +93,12 @@ func (r MergeReport) Details() []string {
 	if len(t.LabelsAdded) > 0 {
 		out = append(out, "New labels: "+strings.Join(t.LabelsAdded, ", "))
 	}
+	if len(t.RelationTypes) > 0 {
+		out = append(out, "New relation types: "+strings.Join(t.RelationTypes, ", "))
+	}
+	if t.Relations > 0 || t.RelationsPresent > 0 {
+		out = append(out, fmt.Sprintf("Relations: %s added, %s already present.", Plural(t.Relations, "relation"), Plural(t.RelationsPresent, "relation")))
+	}
 	if len(t.AnnotatorsAdded) > 0 {
 		out = append(out, "New annotators: "+strings.Join(t.AnnotatorsAdded, ", "))
 	}
@@ -125,11 +134,14 @@ func (c *MergeCounts) addUp(f MergeCounts) {
 	c.DocumentsPresent += f.DocumentsPresent
 	c.Spans += f.Spans
 	c.SpansPresent += f.SpansPresent
+	c.Relations += f.Relations
+	c.RelationsPresent += f.RelationsPresent
 	c.NotesFilled += f.NotesFilled
 	c.StatusesChanged += f.StatusesChanged
 	c.ReviewsChanged += f.ReviewsChanged
 	c.RejectionsAdded += f.RejectionsAdded
 	c.LabelsAdded = append(c.LabelsAdded, f.LabelsAdded...)
+	c.RelationTypes = append(c.RelationTypes, f.RelationTypes...)
 	c.AnnotatorsAdded = append(c.AnnotatorsAdded, f.AnnotatorsAdded...)
 	c.Renamed = append(c.Renamed, f.Renamed...)
 }
@@ -144,7 +156,8 @@ func (c *MergeCounts) addUp(f MergeCounts) {
 // times, notes, statuses (only ever raised) and the further review status come along; rejections
 // are united. Merging the same file again adds nothing.
 func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) (MergeReport, error) {
-	rep := MergeReport{Files: []MergeFileReport{}, Total: MergeCounts{LabelsAdded: []string{}, AnnotatorsAdded: []string{}, Renamed: []Renamed{}}}
+	rep := MergeReport{Files: []MergeFileReport{}, Total: MergeCounts{LabelsAdded: []string{}, RelationTypes: []string{},
+		AnnotatorsAdded: []string{}, Renamed: []Renamed{}}}
 	if len(paths) == 0 {
 		return rep, userError(nil, "Choose at least one project file to merge.")
 	}
@@ -167,6 +180,9 @@ func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) 
 	defer rec.close()
 	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, progress: opts.Progress}
 	if m.labels, err = loadLabels(sqlCtx, tx); err != nil {
+		return rep, err
+	}
+	if m.relationTypes, err = loadRelationTypes(sqlCtx, tx); err != nil {
 		return rep, err
 	}
 	for i, path := range paths {
@@ -205,11 +221,12 @@ func (p *Project) checkSource(ctx context.Context, path string) error {
 
 // merger is one merge transaction: the reconciler and the project's labels by name.
 type merger struct {
-	p           *Project
-	ctx, sqlCtx context.Context
-	tx          *sql.Tx
-	rec         *reconciler
-	labels      *labelCache
+	p             *Project
+	ctx, sqlCtx   context.Context
+	tx            *sql.Tx
+	rec           *reconciler
+	labels        *labelCache
+	relationTypes *relationTypeCache
 
 	progress func(MergeProgress)
 	at       MergeProgress // where the merge is
@@ -259,7 +276,8 @@ func openSource(ctx context.Context, path string) (*sql.DB, *sql.Tx, int, error)
 
 // mergeFile merges the project file at path.
 func (m *merger) mergeFile(path string) (MergeFileReport, error) {
-	fr := MergeFileReport{File: path, MergeCounts: MergeCounts{LabelsAdded: []string{}, AnnotatorsAdded: []string{}, Renamed: []Renamed{}}}
+	fr := MergeFileReport{File: path, MergeCounts: MergeCounts{LabelsAdded: []string{}, RelationTypes: []string{},
+		AnnotatorsAdded: []string{}, Renamed: []Renamed{}}}
 	ctx := m.sqlCtx
 	db, src, version, err := openSource(ctx, path)
 	if err != nil {
@@ -290,9 +308,9 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 	if err != nil {
 		return fail(err)
 	}
-	before := len(m.rec.annotatorsAdded)
+	before, typesBefore := len(m.rec.annotatorsAdded), len(m.relationTypes.added)
 
-	c, err := openMergeCursors(ctx, src, version >= 3)
+	c, err := openMergeCursors(ctx, src, version)
 	if err != nil {
 		return fail(err)
 	}
@@ -327,6 +345,7 @@ func (m *merger) mergeFile(path string) (MergeFileReport, error) {
 		return fail(err)
 	}
 	fr.AnnotatorsAdded = append(fr.AnnotatorsAdded, m.rec.annotatorsAdded[before:]...)
+	fr.RelationTypes = append(fr.RelationTypes, m.relationTypes.added[typesBefore:]...)
 	fr.Renamed = append(fr.Renamed, renamed...)
 	return fr, nil
 }
@@ -396,6 +415,13 @@ type (
 		start, end        int
 		reviewer, created string
 	}
+	sourceRelation struct {
+		docID, annotatorID  int64
+		fromLabel, toLabel  int64
+		fromStart, fromEnd  int
+		toStart, toEnd      int
+		typ, color, created string
+	}
 )
 
 // mergeCursors walk the file's rows in document order beside its documents.
@@ -404,9 +430,10 @@ type mergeCursors struct {
 	statuses   *cursor[sourceStatus]
 	reviews    *cursor[sourceReview]    // nil before schema 3
 	rejections *cursor[sourceRejection] // nil before schema 3
+	relations  *cursor[sourceRelation]  // nil before schema 4
 }
 
-func openMergeCursors(ctx context.Context, src *sql.Tx, review bool) (*mergeCursors, error) {
+func openMergeCursors(ctx context.Context, src *sql.Tx, version int) (*mergeCursors, error) {
 	c := &mergeCursors{}
 	var err error
 	c.spans, err = newCursor(ctx, src, `SELECT document_id, annotator_id, label_id, start, "end", note, created_at, updated_at
@@ -423,7 +450,7 @@ func openMergeCursors(ctx context.Context, src *sql.Tx, review bool) (*mergeCurs
 			err = r.Scan(&s.docID, &s.annotatorID, &s.status)
 			return s, err
 		}, func(s sourceStatus) int64 { return s.docID })
-	if err != nil || !review {
+	if err != nil || version < 3 {
 		return c, err
 	}
 	c.reviews, err = newCursor(ctx, src, `SELECT document_id, status, reviewer, updated_at FROM reviews ORDER BY document_id`,
@@ -439,6 +466,18 @@ func openMergeCursors(ctx context.Context, src *sql.Tx, review bool) (*mergeCurs
 			err = r.Scan(&s.docID, &s.start, &s.end, &s.reviewer, &s.created)
 			return s, err
 		}, func(s sourceRejection) int64 { return s.docID })
+	if err != nil || version < 4 {
+		return c, err
+	}
+	c.relations, err = newCursor(ctx, src, `SELECT r.document_id, f.annotator_id, f.label_id, f.start, f."end",
+		t.label_id, t.start, t."end", rt.name, rt.color, r.created_at
+		FROM relations r JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+		JOIN relation_types rt ON rt.id = r.type_id ORDER BY r.document_id, r.id`,
+		func(r *sql.Rows) (s sourceRelation, err error) {
+			err = r.Scan(&s.docID, &s.annotatorID, &s.fromLabel, &s.fromStart, &s.fromEnd,
+				&s.toLabel, &s.toStart, &s.toEnd, &s.typ, &s.color, &s.created)
+			return s, err
+		}, func(s sourceRelation) int64 { return s.docID })
 	return c, err
 }
 
@@ -454,6 +493,9 @@ func (c *mergeCursors) close() {
 	}
 	if c.rejections != nil {
 		c.rejections.close()
+	}
+	if c.relations != nil {
+		c.relations.close()
 	}
 }
 
@@ -506,6 +548,9 @@ func (m *merger) mergeDocument(path string, sd sourceDocument, c *mergeCursors, 
 	if err != nil {
 		return err
 	}
+	if err := m.relations(sd.id, c, offsets, labelOf, layers); err != nil {
+		return err
+	}
 	err = c.statuses.each(sd.id, func(s sourceStatus) {
 		if annotators[s.annotatorID] != "" {
 			layerOf(s.annotatorID).setStatus(s.status)
@@ -528,6 +573,8 @@ func (m *merger) mergeDocument(path string, sd sourceDocument, c *mergeCursors, 
 		}
 		fr.Spans += res.added
 		fr.SpansPresent += res.present
+		fr.Relations += res.relationsAdded
+		fr.RelationsPresent += res.relationsPresent
 		fr.NotesFilled += res.notesFilled
 		if res.statusChanged {
 			fr.StatusesChanged++
@@ -535,6 +582,39 @@ func (m *merger) mergeDocument(path string, sd sourceDocument, c *mergeCursors, 
 		renamed.add(l, res)
 	}
 	return m.mergeReview(sd.id, d.ID, c, offsets, fr)
+}
+
+// relations puts the file's relations of document srcID into the layers of their spans, mapped by
+// their keys (start, end, label). A relation whose spans did not come (a span that normalisation
+// emptied) stays out.
+func (m *merger) relations(srcID int64, c *mergeCursors, offsets func(int, int) (int, int), labelOf map[int64]int64,
+	layers map[int64]*layer) error {
+	if c.relations == nil {
+		return nil
+	}
+	var err error
+	eachErr := c.relations.each(srcID, func(r sourceRelation) {
+		l := layers[r.annotatorID]
+		if err != nil || l == nil {
+			return
+		}
+		fs, fe := offsets(r.fromStart, r.fromEnd)
+		ts, te := offsets(r.toStart, r.toEnd)
+		from, to := spanKey{fs, fe, labelOf[r.fromLabel]}, spanKey{ts, te, labelOf[r.toLabel]}
+		_, ok1 := l.spans[from]
+		_, ok2 := l.spans[to]
+		if !ok1 || !ok2 || from == to {
+			return
+		}
+		var typeID int64
+		if typeID, err = m.relationTypes.id(m.sqlCtx, m.tx, r.typ, r.color); err == nil {
+			l.addRelation(from, to, typeID, storedForm(r.created))
+		}
+	})
+	if err = errors.Join(err, eachErr); err != nil {
+		return fmt.Errorf("merge: relations: %w", err)
+	}
+	return nil
 }
 
 // mergeReview keeps the further review status of the document, with its reviewer, and adds the

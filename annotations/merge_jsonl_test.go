@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,15 +60,18 @@ func TestMergeAgreesWithImport(t *testing.T) {
 			file: `{"id": "d1", "name": "drones", "text": "Kyiv said 40 drones were shot down.", "spans": [` +
 				`{"start": 0, "end": 4, "label": "actor", "annotator": "alice", "note": "the capital"},` +
 				`{"start": 25, "end": 29, "label": "claim", "annotator": "alice"},` +
-				`{"start": 10, "end": 19, "label": "figure", "annotator": "bob"}], "status": {"alice": "done", "bob": "in_progress"}}
-{"id": "d2", "name": "tanks", "text": "12 tanks were destroyed.", "spans": [{"start": 0, "end": 8, "label": "figure", "annotator": "gold"}, {"start": 3, "end": 8, "label": "vehicle", "annotator": "gold"}]}
+				`{"start": 10, "end": 19, "label": "figure", "annotator": "bob"}], "status": {"alice": "done", "bob": "in_progress"},` +
+				`"relations": [{"from": 1, "to": 0, "type": "attributed_to"}]}
+{"id": "d2", "name": "tanks", "text": "12 tanks were destroyed.", "spans": [{"start": 0, "end": 8, "label": "figure", "annotator": "gold"}, {"start": 3, "end": 8, "label": "vehicle", "annotator": "gold"}], "relations": [{"from": 1, "to": 0, "type": "part of"}]}
 {"id": "d3", "name": "new", "text": "Only in the copy.", "meta": {"source": "AFP"}, "spans": [{"start": 0, "end": 4, "label": "claim", "annotator": "carol"}], "status": {"dave": "done"}}
 `,
 		},
 		"the same name with other work": {
 			file: `{"id": "d1", "name": "drones", "text": "Kyiv said 40 drones were shot down.", "spans": [` +
 				`{"start": 0, "end": 4, "label": "weapon", "annotator": "alice"},` +
-				`{"start": 10, "end": 19, "label": "figure", "annotator": "bob"}], "status": {"alice": "done"}}
+				`{"start": 25, "end": 29, "label": "claim", "annotator": "alice"},` +
+				`{"start": 10, "end": 19, "label": "figure", "annotator": "bob"}], "status": {"alice": "done"},` +
+				`"relations": [{"from": 1, "to": 0, "type": "attributed_to"}]}
 {"id": "d2", "name": "tanks", "text": "12 tanks were destroyed.", "spans": [{"start": 0, "end": 2, "label": "figure", "annotator": "gold"}]}
 `,
 			renamed: "alice (from laptop)",
@@ -88,7 +92,7 @@ func TestMergeAgreesWithImport(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			for range 2 { // and again: nothing more
+			for round := range 2 { // and again: nothing more
 				mrep, err := merged.Merge(ctx, []string{file.Path()}, annotations.MergeOptions{})
 				if err != nil {
 					t.Fatalf("Merge: %v", err)
@@ -99,13 +103,21 @@ func TestMergeAgreesWithImport(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Import: %v", err)
 				}
-				if mrep.Total.Spans != irep.Spans || mrep.Total.SpansPresent != irep.SpansPresent || len(mrep.Total.Renamed) != len(irep.Renamed) {
+				if mrep.Total.Spans != irep.Spans || mrep.Total.SpansPresent != irep.SpansPresent || len(mrep.Total.Renamed) != len(irep.Renamed) ||
+					mrep.Total.Relations != irep.Relations || mrep.Total.RelationsPresent != irep.RelationsPresent ||
+					!slices.Equal(mrep.Total.RelationTypes, irep.RelationTypes) {
 					t.Errorf("merge report %+v; import report %+v", mrep.Total, irep)
+				}
+				if added := mrep.Total.Relations > 0 && mrep.Total.RelationsPresent == 0; added != (round == 0) {
+					t.Errorf("round %d: %d relations added, %d present", round, mrep.Total.Relations, mrep.Total.RelationsPresent)
 				}
 			}
 			m, i := exportJSONL(t, merged), exportJSONL(t, imported)
 			if m != i {
 				t.Errorf("merged:\n%s\nimported:\n%s", m, i)
+			}
+			if !strings.Contains(m, `"relations":[{"from":`) {
+				t.Errorf("no relations in:\n%s", m)
 			}
 			if tt.renamed != "" && !strings.Contains(m, `"annotator":"`+tt.renamed+`"`) {
 				t.Errorf("no %q in:\n%s", tt.renamed, m)

@@ -58,6 +58,8 @@ type layer struct {
 	union     bool
 	spans     map[spanKey]incomingSpan
 	order     []spanKey // as they came, for a stable order of insertion
+	relations []incomingRelation
+	relSeen   map[incomingRelation]bool
 	status    Status
 	hasStatus bool
 }
@@ -78,6 +80,28 @@ func (l *layer) add(k spanKey, s incomingSpan) bool {
 	}
 	l.spans[k] = s
 	l.order = append(l.order, k)
+	return true
+}
+
+// incomingRelation is a relation between two spans of a layer, its type an id of this project.
+type incomingRelation struct {
+	from, to spanKey
+	typ      int64
+	created  string // stored form
+}
+
+// addRelation puts a relation between two spans of the layer and reports whether it was new to it.
+func (l *layer) addRelation(from, to spanKey, typ int64, created string) bool {
+	k := incomingRelation{from: from, to: to, typ: typ}
+	if l.relSeen[k] {
+		return false
+	}
+	if l.relSeen == nil {
+		l.relSeen = map[incomingRelation]bool{}
+	}
+	l.relSeen[k] = true
+	k.created = created
+	l.relations = append(l.relations, k)
 	return true
 }
 
@@ -106,6 +130,8 @@ type layerResult struct {
 	added, present int
 	notesFilled    int
 	statusChanged  bool
+
+	relationsAdded, relationsPresent int
 }
 
 // reconciler applies layers within one write transaction, with prepared statements and the
@@ -115,9 +141,9 @@ type reconciler struct {
 	ctx context.Context
 	tx  *sql.Tx
 
-	existing, insert, fillNote, findAnnotator *sql.Stmt
-	annotators                                map[string]int64
-	annotatorsAdded                           []string
+	existing, insert, fillNote, findAnnotator, insertRelation *sql.Stmt
+	annotators                                                map[string]int64
+	annotatorsAdded                                           []string
 }
 
 // existingSpansQuery lists an annotator's spans of a document.
@@ -137,6 +163,11 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 		{&r.fillNote, `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
 			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`},
 		{&r.findAnnotator, `SELECT id FROM annotators WHERE name = ?`},
+		{&r.insertRelation, `INSERT INTO relations (document_id, from_span, to_span, type_id, created_at)
+			SELECT ?1, f.id, t.id, ?2, ?3 FROM spans f, spans t
+			WHERE f.document_id = ?1 AND f.start = ?5 AND f."end" = ?6 AND f.label_id = ?7 AND f.annotator_id = ?4
+			AND t.document_id = ?1 AND t.start = ?8 AND t."end" = ?9 AND t.label_id = ?10 AND t.annotator_id = ?4
+			ON CONFLICT DO NOTHING`},
 	} {
 		stmt, err := tx.PrepareContext(ctx, s.query)
 		if err != nil {
@@ -149,7 +180,7 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 }
 
 func (r *reconciler) close() {
-	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.findAnnotator} {
+	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.findAnnotator, r.insertRelation} {
 		if s != nil {
 			s.Close()
 		}
@@ -189,6 +220,9 @@ func (r *reconciler) apply(l *layer) (layerResult, error) {
 			}
 		}
 		if err := r.write(l, id, add, fill, &res); err != nil {
+			return res, err
+		}
+		if err := r.writeRelations(l, id, &res); err != nil {
 			return res, err
 		}
 		res.present = len(l.spans) - res.added
@@ -264,6 +298,27 @@ func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerRe
 	changed, err := r.p.advanceStatus(r.ctx, r.tx, l.docID, id, status)
 	res.statusChanged = changed
 	return err
+}
+
+// writeRelations adds the relations of l between the spans of the annotator with id, which hold every
+// span of l by now.
+func (r *reconciler) writeRelations(l *layer, id int64, res *layerResult) error {
+	if id == 0 {
+		return nil
+	}
+	for _, k := range l.relations {
+		out, err := r.insertRelation.ExecContext(r.ctx, l.docID, k.typ, k.created, id,
+			k.from.start, k.from.end, k.from.label, k.to.start, k.to.end, k.to.label)
+		if err != nil {
+			return fmt.Errorf("reconcile: insert relation: %w", err)
+		}
+		if n, _ := out.RowsAffected(); n == 1 {
+			res.relationsAdded++
+		} else {
+			res.relationsPresent++
+		}
+	}
+	return nil
 }
 
 // spansOf returns the keys and notes of an annotator's spans of a document.

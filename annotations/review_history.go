@@ -113,6 +113,9 @@ type decisionEdit struct {
 	removedSpans, addedSpans []Span
 	reject, unreject         []Rejection
 	before, after            Review
+	// relations are those the latest application's deletions took with them, made again when it is
+	// reversed
+	relations []keptRelation
 }
 
 func (e *decisionEdit) String() string { return e.name }
@@ -135,6 +138,7 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 		}
 	}
 	ids := make([]int64, len(addSpans))
+	var kept []keptRelation
 	err := h.p.write(ctx, func(tx *sql.Tx) error {
 		if _, err := documentLength(ctx, tx, e.documentID); errors.Is(err, ErrNotFound) {
 			return conflict("the document no longer exists")
@@ -149,6 +153,14 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 				e.after.Status = ReviewDone
 			}
 			review = e.after
+		}
+		delIDs := make([]int64, len(delRefs))
+		for i, r := range delRefs {
+			delIDs[i] = r.id
+		}
+		var err error
+		if kept, err = h.relationsOf(ctx, tx, delIDs...); err != nil {
+			return err
 		}
 		for i, r := range delRefs {
 			_, err := deleteSpan(ctx, tx, r.id, func(s Span) error {
@@ -175,6 +187,13 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 			}
 			ids[i] = ns.ID
 		}
+		fresh := make(map[*spanRef]int64, len(addRefs))
+		for i, r := range addRefs {
+			fresh[r] = ids[i]
+		}
+		if err := h.restoreRelations(ctx, tx, e.relations, fresh); err != nil {
+			return err
+		}
 		for _, j := range remove {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM rejections WHERE document_id = ? AND start = ? AND "end" = ?`,
 				e.documentID, j.Start, j.End); err != nil {
@@ -199,6 +218,7 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 	for i, r := range addRefs {
 		h.bind(r, ids[i])
 	}
+	e.relations = kept
 	c := Change{DocumentID: e.documentID}
 	if len(ids) > 0 {
 		c.SpanID = ids[0]

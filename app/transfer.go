@@ -62,6 +62,11 @@ var (
 		{string(formats.CodePoints), "Code points (Python, spaCy, Tagdesk)"},
 		{string(formats.UTF16), "UTF-16 units (JavaScript tools)"},
 	}
+	// doccanoForms are the choices of form of doccano lines.
+	doccanoForms = []choice{
+		{formats.DoccanoLabel, `"label" triples (no relations)`},
+		{formats.DoccanoEntities, `"entities" and "relations"`},
+	}
 	// nestedRules are the choices of rule for nested spans in the token formats.
 	nestedRules = []choice{
 		{formats.NestedOuter, "Keep the outermost span"},
@@ -202,6 +207,7 @@ type exportJob struct {
 	Offsets formats.Offsets // the JSON formats: the unit of offsets
 	Labels  []string        // the token formats: the labels to write ("" : the project's)
 	Nested  string          // the token formats: the rule for nested spans
+	Doccano string          // doccano: the form of its lines ("" is formats.DoccanoLabel)
 }
 
 // exportResult is what an export wrote.
@@ -223,7 +229,7 @@ type exportResult struct {
 func runExport(ctx context.Context, p *annotations.Project, job exportJob, progress func(written, total int)) (exportResult, error) {
 	res := exportResult{}
 	x, err := formats.NewExport(ctx, p, job.Format, job.Query,
-		formats.WriterOptions{Excel: job.Excel, Offsets: job.Offsets, Labels: job.Labels, Nested: job.Nested})
+		formats.WriterOptions{Excel: job.Excel, Offsets: job.Offsets, Labels: job.Labels, Nested: job.Nested, DoccanoForm: job.Doccano})
 	if err != nil {
 		return res, err
 	}
@@ -471,6 +477,7 @@ type exportDialog struct {
 	which     *widget.RadioGroup // all, done, in progress
 	excel     *widget.Check
 	offsets   *widget.Select     // offsetUnits, for the JSON formats
+	doccano   *widget.Select     // doccanoForms, for doccano
 	labels    *widget.CheckGroup // the labels the token formats write
 	nested    *widget.Select     // nestedRules, for the token formats
 	path      *widget.Entry      // the file to write
@@ -504,6 +511,8 @@ func newExportDialog(parent fyne.Window, p *annotations.Project, annotator strin
 	d.excel = widget.NewCheck("For Excel (a byte-order mark first)", nil)
 	d.offsets = widget.NewSelect(choiceLabels(offsetUnits), nil)
 	d.offsets.SetSelectedIndex(0)
+	d.doccano = widget.NewSelect(choiceLabels(doccanoForms), nil)
+	d.doccano.SetSelectedIndex(0)
 	d.labels = widget.NewCheckGroup(labels, nil)
 	d.labels.Horizontal = true
 	d.labels.SetSelected(labels)
@@ -535,6 +544,7 @@ func (d *exportDialog) showOptions() {
 		{Text: "Documents", Widget: d.which, HintText: "done or in progress for the chosen annotators"},
 		{Text: "CSV", Widget: d.excel},
 		{Text: "Offsets", Widget: d.offsets, HintText: "JSON formats: how characters are counted"},
+		{Text: "doccano", Widget: d.doccano, HintText: "doccano: the entities form carries relations"},
 		{Text: "Labels", Widget: d.labels, HintText: "CoNLL and Hugging Face: the labels to tag"},
 		{Text: "Nested spans", Widget: d.nested, HintText: "CoNLL and Hugging Face: spans inside or across others"},
 		{Text: "Save as", Widget: container.NewBorder(nil, nil, nil, choose, d.path)},
@@ -557,6 +567,9 @@ func (d *exportDialog) job() exportJob {
 	j.Excel = j.Format == formats.CSV && d.excel.Checked
 	if slices.Contains(formats.UTF16Formats, j.Format) {
 		j.Offsets = formats.Offsets(offsetUnits[max(d.offsets.SelectedIndex(), 0)].name)
+	}
+	if j.Format == formats.Doccano && d.doccano.SelectedIndex() > 0 {
+		j.Doccano = doccanoForms[d.doccano.SelectedIndex()].name
 	}
 	if slices.Contains(formats.TokenFormats, j.Format) {
 		j.Labels = d.labels.Selected
@@ -586,6 +599,7 @@ func (d *exportDialog) optionsChanged() {
 	j := d.job()
 	enable(d.excel, j.Format == formats.CSV)
 	enable(d.offsets, slices.Contains(formats.UTF16Formats, j.Format))
+	enable(d.doccano, j.Format == formats.Doccano)
 	token := slices.Contains(formats.TokenFormats, j.Format)
 	enable(d.labels, token)
 	enable(d.nested, token)

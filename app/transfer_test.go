@@ -771,6 +771,7 @@ func TestRunExportPeerFormats(t *testing.T) {
 		"brat to a folder":      {job: exportJob{Format: formats.Brat}, file: "brat", back: true},
 		"spacy in UTF-16 units": {job: exportJob{Format: formats.SpaCy, Offsets: formats.UTF16}, file: "out.jsonl", back: true, notice: `1 span nested in or overlapping another is only in "spans"`},
 		"prodigy":               {job: exportJob{Format: formats.Prodigy}, file: "out.jsonl", back: true},
+		"doccano entities":      {job: exportJob{Format: formats.Doccano, Doccano: formats.DoccanoEntities}, file: "out.jsonl", back: true},
 		"hf, actors only":       {job: exportJob{Format: formats.HF, Labels: []string{"actor"}}, file: "out.jsonl", companion: "out.tags.json", notice: "claim"},
 		"conll, columns":        {job: exportJob{Format: formats.CoNLL, Nested: formats.NestedColumns}, file: "out.conll"},
 	}
@@ -827,26 +828,36 @@ func TestExportDialogFormatOptions(t *testing.T) {
 		return slices.IndexFunc(exportFormats, func(c choice) bool { return c.name == name })
 	}
 	tests := []struct {
-		format                         string
-		excel, offsets, labels, nested bool
-		ext                            string
+		format                                  string
+		excel, offsets, labels, nested, doccano bool
+		ext                                     string
 	}{
-		{formats.CSV, true, false, false, false, ".csv"},
-		{formats.SpaCy, false, true, false, false, ".spacy.jsonl"},
-		{formats.LabelStudio, false, true, false, false, ".labelstudio.json"},
-		{formats.Brat, false, false, false, false, ".brat.zip"},
-		{formats.CoNLL, false, false, true, true, ".conll"},
-		{formats.HF, false, false, true, true, ".hf.jsonl"},
+		{formats.CSV, true, false, false, false, false, ".csv"},
+		{formats.SpaCy, false, true, false, false, false, ".spacy.jsonl"},
+		{formats.Doccano, false, true, false, false, true, ".doccano.jsonl"},
+		{formats.LabelStudio, false, true, false, false, false, ".labelstudio.json"},
+		{formats.Brat, false, false, false, false, false, ".brat.zip"},
+		{formats.CoNLL, false, false, true, true, false, ".conll"},
+		{formats.HF, false, false, true, true, false, ".hf.jsonl"},
 	}
 	for _, tt := range tests {
 		d.format.SetSelectedIndex(formatIndex(tt.format))
-		got := [4]bool{!d.excel.Disabled(), !d.offsets.Disabled(), !d.labels.Disabled(), !d.nested.Disabled()}
-		if want := [4]bool{tt.excel, tt.offsets, tt.labels, tt.nested}; got != want {
-			t.Errorf("%s: excel, offsets, labels, nested enabled %v; want %v", tt.format, got, want)
+		got := [5]bool{!d.excel.Disabled(), !d.offsets.Disabled(), !d.labels.Disabled(), !d.nested.Disabled(), !d.doccano.Disabled()}
+		if want := [5]bool{tt.excel, tt.offsets, tt.labels, tt.nested, tt.doccano}; got != want {
+			t.Errorf("%s: excel, offsets, labels, nested, doccano enabled %v; want %v", tt.format, got, want)
 		}
 		if !strings.HasSuffix(d.path.Text, tt.ext) {
 			t.Errorf("%s: suggested %q; want a name ending in %s", tt.format, d.path.Text, tt.ext)
 		}
+	}
+	d.format.SetSelectedIndex(formatIndex(formats.Doccano))
+	d.doccano.SetSelectedIndex(1)
+	if j := d.job(); j.Doccano != formats.DoccanoEntities {
+		t.Errorf("job doccano form %q", j.Doccano)
+	}
+	d.format.SetSelectedIndex(formatIndex(formats.JSONL))
+	if j := d.job(); j.Doccano != "" {
+		t.Errorf("jsonl job with doccano form %q", j.Doccano)
 	}
 	d.format.SetSelectedIndex(formatIndex(formats.CoNLL))
 	d.labels.SetSelected([]string{"actor", "figure"})

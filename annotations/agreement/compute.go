@@ -68,6 +68,10 @@ type Pair struct {
 	CohenKappa map[string]Value `json:"cohen_kappa"`
 	// Confusion of labels of overlapping spans.
 	Confusion Confusion `json:"confusion"`
+	// RelationF1 pooled over the documents: a relation of A matches one of B when both have the same
+	// type and both their spans match exactly (start, end and label). Undefined when neither has a
+	// relation.
+	RelationF1 Value `json:"relation_f1"`
 	// ByDocument holds the span F1 of each compared document, in document order; left out of JSON.
 	ByDocument []DocumentF1 `json:"-"`
 }
@@ -273,11 +277,12 @@ func newComputation(annotators, labels []string, all bool) *computation {
 // job is one document to compare, copied out of the export. The export runs on one goroutine and
 // sets the pace, so it only copies: the workers sort the spans out.
 type job struct {
-	id       int64
-	text     string
-	qualify  []bool // by annotator
-	nQualify int
-	all      []annotations.Span
+	id        int64
+	text      string
+	qualify   []bool // by annotator
+	nQualify  int
+	all       []annotations.Span
+	relations []annotations.AnnotatedRelation
 }
 
 // job returns the document to compare, or nil when fewer than two annotators qualify for it.
@@ -294,6 +299,7 @@ func (c *computation) job(d *annotations.AnnotatedDocument) *job {
 		return nil
 	}
 	j.all = slices.Clone(d.Spans)
+	j.relations = slices.Clone(d.Relations)
 	return j
 }
 
@@ -334,6 +340,7 @@ type pairTally struct {
 	cohen      [][2][2]int
 	confusion  Confusion
 	byDocument []DocumentF1
+	relations  Counts
 }
 
 func (c *computation) newTally() *tally {
@@ -382,6 +389,7 @@ func (t *tally) add(j *job) {
 		}
 	}
 
+	relations := c.relations(j)
 	var sum float64
 	var defined int
 	for p, ab := range c.pairs {
@@ -397,6 +405,7 @@ func (t *tally) add(j *job) {
 			f1[mode] = doc[m].F1()
 		}
 		pt.byDocument = append(pt.byDocument, DocumentF1{j.id, f1})
+		pt.relations = pt.relations.add(compareRelations(relations[a], relations[b]))
 		if v := f1[Overlap]; v.Defined {
 			sum += v.V
 			defined++
@@ -436,6 +445,46 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// relationKey is a relation as agreement compares it.
+type relationKey struct {
+	from, to span
+	typ      string
+}
+
+// relations returns the relations of j by annotator as sets, leaving out those of annotators who do
+// not qualify and those with a span of a label not compared.
+func (c *computation) relations(j *job) []map[relationKey]bool {
+	out := make([]map[relationKey]bool, len(c.annotators))
+	for _, r := range j.relations {
+		a, ok := c.annotator[r.Annotator]
+		lf, knownFrom := c.label[r.From.Label]
+		lt, knownTo := c.label[r.To.Label]
+		if !ok || !knownFrom || !knownTo || !j.qualify[a] {
+			continue
+		}
+		if out[a] == nil {
+			out[a] = map[relationKey]bool{}
+		}
+		out[a][relationKey{span{r.From.Start, r.From.End, lf}, span{r.To.Start, r.To.End, lt}, r.Type}] = true
+	}
+	return out
+}
+
+// compareRelations counts the relations of a that b has too (TP), those only a has (FN) and those
+// only b has (FP), as compare counts spans.
+func compareRelations(a, b map[relationKey]bool) Counts {
+	var n Counts
+	for k := range a {
+		if b[k] {
+			n.TP++
+		} else {
+			n.FN++
+		}
+	}
+	n.FP = len(b) - n.TP
+	return n
 }
 
 // compare matches a document's spans of a pair in every mode, adds the counts to pt, and returns the
@@ -515,6 +564,7 @@ func (c *computation) report(r *Report, tallies []*tally) *Report {
 				}
 			}
 			pt.byDocument = append(pt.byDocument, tp.byDocument...)
+			pt.relations = pt.relations.add(tp.relations)
 		}
 		for id, v := range t.documents {
 			r.Documents[id] = v
@@ -524,7 +574,8 @@ func (c *computation) report(r *Report, tallies []*tally) *Report {
 	for p, ab := range c.pairs {
 		pt := &total.pairs[p]
 		pair := Pair{Annotators: [2]string{c.annotators[ab[0]], c.annotators[ab[1]]}, Documents: pt.documents,
-			SpanF1: map[Mode]Scores{}, CohenKappa: map[string]Value{}, Confusion: pt.confusion, ByDocument: pt.byDocument}
+			SpanF1: map[Mode]Scores{}, CohenKappa: map[string]Value{}, Confusion: pt.confusion, ByDocument: pt.byDocument,
+			RelationF1: pt.relations.F1()}
 		slices.SortFunc(pair.ByDocument, func(x, y DocumentF1) int { return cmp.Compare(x.Document, y.Document) })
 		for m, mode := range Modes {
 			s := Scores{ByLabel: map[string]Value{}}

@@ -39,8 +39,9 @@ import (
 //     DISCONT_SEP). brat also accepts the texts joined without it (before brat 1.3) and white space
 //     then a comment after the text. TYPE holds no space.
 //   - #: a note, "TYPE TARGET" (brat's UI writes AnnotatorNotes) with the note as TAIL.
-//   - R relations, E events, A attributes (M is their older name), N normalisations and *
-//     equivalences, which Tagdesk does not store yet.
+//   - R: a relation, "TYPE Arg1:T3 Arg2:T1", from Arg1 to Arg2.
+//   - E events, A attributes (M is their older name), N normalisations and * equivalences, which
+//     Tagdesk does not store yet.
 //   - An .ann line cannot hold a line break, so brat writes a span over a line break as fragments
 //     split at it, leaving out the line break and the white space around it (brat issues #786 and
 //     #1042; brat pull request #1174 does the same at tabs).
@@ -380,8 +381,8 @@ var (
 	}
 	// bratSkipped are the notices of the lines Tagdesk does not store, by the first letter of the id.
 	bratSkipped = map[byte]annotations.Notice{
-		'R': {One: "1 brat relation (R line) was not imported: Tagdesk does not store relations yet",
-			Many: "%d brat relations (R lines) were not imported: Tagdesk does not store relations yet"},
+		'R': {One: "1 brat relation (R line) was not imported: Tagdesk keeps relations between text-bound spans only",
+			Many: "%d brat relations (R lines) were not imported: Tagdesk keeps relations between text-bound spans only"},
 		'E': {One: "1 brat event (E line) was not imported: Tagdesk does not store events yet",
 			Many: "%d brat events (E lines) were not imported: Tagdesk does not store events yet"},
 		'A': {One: "1 brat attribute (A or M line) was not imported: Tagdesk does not store attributes yet",
@@ -408,9 +409,17 @@ type bratAnn struct {
 	ids      map[string]int   // every id met, to its line
 	spans    map[string][]int // T ids to their spans in rec.Spans
 	notes    []bratNote
+	rels     []bratRelation
 	skipped  map[byte]int // lines not stored, by the first letter of the id (M counted as A)
 	discont  int          // discontinuous spans imported as separate spans
 	problems []error
+}
+
+// bratRelation is an R line, resolved once every id of the file is known.
+type bratRelation struct {
+	line       int
+	id, typ    string
+	arg1, arg2 string
 }
 
 // bratNote is a # line, resolved once every id of the file is known.
@@ -464,6 +473,7 @@ func (a *bratAnn) read(r io.Reader) []error {
 		}
 	}
 	a.resolveNotes()
+	a.resolveRelations()
 	for kind, n := range a.skipped {
 		a.rec.Notify(bratSkipped[kind], n)
 	}
@@ -518,6 +528,8 @@ func (a *bratAnn) line(n int, s string) {
 			return
 		}
 		a.notes = append(a.notes, bratNote{line: n, id: id, target: target, text: tail})
+	case 'R':
+		a.relation(n, id, data)
 	case 'M':
 		a.skipped['A']++
 	default:
@@ -622,6 +634,63 @@ func bratTextMatches(field, want string) bool {
 	return len(r) == 0 || unicode.IsSpace(r[0])
 }
 
+// relation reads an R line: "TYPE Arg1:T3 Arg2:T1".
+func (a *bratAnn) relation(n int, id, data string) {
+	f := strings.Fields(data)
+	if len(f) != 3 {
+		a.problem(n, "%s: expected a relation type and two arguments (attributed_to Arg1:T1 Arg2:T2), found %q", id, excerpt(data))
+		return
+	}
+	r := bratRelation{line: n, id: id, typ: f[0]}
+	for _, arg := range f[1:] {
+		name, target, ok := strings.Cut(arg, ":")
+		if !ok || target == "" {
+			a.problem(n, "%s: the argument %q should be NAME:ID (Arg1:T1)", id, excerpt(arg))
+			return
+		}
+		if name == "Arg2" || r.arg1 != "" && name != "Arg1" {
+			r.arg2 = target
+		} else {
+			r.arg1 = target
+		}
+	}
+	if r.arg1 == "" || r.arg2 == "" {
+		a.problem(n, "%s: expected the arguments Arg1 and Arg2, found %q", id, excerpt(data))
+		return
+	}
+	a.rels = append(a.rels, r)
+}
+
+// resolveRelations links the spans of each relation's arguments.
+func (a *bratAnn) resolveRelations() {
+	for _, r := range a.rels {
+		from, fromSpan := a.spans[r.arg1]
+		to, toSpan := a.spans[r.arg2]
+		switch {
+		case fromSpan && toSpan:
+			for _, f := range from {
+				for _, t := range to {
+					a.rec.Relations = append(a.rec.Relations, annotations.RecordRelation{From: f, To: t, Type: r.typ})
+				}
+			}
+		case !a.known(r.arg1):
+			a.problem(r.line, "%s: its argument %s is not in this file", r.id, r.arg1)
+		case !a.known(r.arg2):
+			a.problem(r.line, "%s: its argument %s is not in this file", r.id, r.arg2)
+		case (fromSpan || r.arg1[0] == 'T') && (toSpan || r.arg2[0] == 'T'):
+			// a T line with a problem, already reported
+		default:
+			a.skipped['R']++ // about an event or a relation
+		}
+	}
+}
+
+// known reports whether the file has a line with id.
+func (a *bratAnn) known(id string) bool {
+	_, ok := a.ids[id]
+	return ok
+}
+
 // resolveNotes gives each note to the span it is about.
 func (a *bratAnn) resolveNotes() {
 	for _, note := range a.notes {
@@ -664,12 +733,14 @@ type bratWriter struct {
 
 	types   map[string]string // label to brat type
 	labels  []string          // the labels met, in order, for the configuration
+	rels    []string          // the relation types met, in order, for the configuration
 	folders map[string]string // annotator to folder
 	taken   map[string]bool   // names at the top, in lower case: folders, files, and documents' files
 	ann     bytes.Buffer
 
 	notices                             []string // about labels and annotators, in order
 	notesChanged, spansMoved, spansLeft int
+	relsLeft                            int // relations of spans left out
 }
 
 // newBratWriter returns a writer of brat standoff into t. With opts.Flat every document's NAME.txt
@@ -693,20 +764,28 @@ func (w *bratWriter) Write(d *annotations.ExportDocument) error {
 	stem := w.unique(fileStem(d.Name), ".txt", ".ann")
 	x := text.NewIndex(d.Text)
 	if w.flat || len(d.Annotators) == 0 {
-		return w.writeDoc(stem, d.Text, x, d.Spans)
+		return w.writeDoc(stem, d.Text, x, d.Spans, d.Relations)
 	}
 	return eachAnnotator(d, func(a string, spans []annotations.Span) error {
-		return w.writeDoc(w.folder(a)+"/"+stem, d.Text, x, spans)
+		var rels []annotations.Relation
+		for _, r := range d.Relations {
+			if r.Annotator == a {
+				rels = append(rels, r)
+			}
+		}
+		return w.writeDoc(w.folder(a)+"/"+stem, d.Text, x, spans, rels)
 	})
 }
 
-// writeDoc writes txt, which x indexes, and spans over it as name.txt and name.ann.
-func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotations.Span) error {
+// writeDoc writes txt, which x indexes, and spans over it with their relations as name.txt and
+// name.ann.
+func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotations.Span, rels []annotations.Relation) error {
 	if err := w.create(name+".txt", []byte(txt)); err != nil {
 		return err
 	}
 	w.ann.Reset()
 	t, notes := 0, 0
+	tOf := map[int64]int{} // span ID to T number
 	for _, s := range spans {
 		frags := bratFragments([]rune(x.Slice(s.Start, s.End)), s.Start)
 		if len(frags) == 0 {
@@ -717,6 +796,7 @@ func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotatio
 			w.spansMoved++
 		}
 		t++
+		tOf[s.ID] = t
 		fmt.Fprintf(&w.ann, "T%d\t%s ", t, w.typeOf(s.Label))
 		for i, f := range frags {
 			if i > 0 {
@@ -745,6 +825,17 @@ func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotatio
 			}
 			fmt.Fprintf(&w.ann, "#%d\tAnnotatorNotes T%d\t%s\n", notes, t, note)
 		}
+	}
+	n := 0
+	for _, r := range rels {
+		from, ok1 := tOf[r.From]
+		to, ok2 := tOf[r.To]
+		if !ok1 || !ok2 {
+			w.relsLeft++
+			continue
+		}
+		n++
+		fmt.Fprintf(&w.ann, "R%d\t%s Arg1:T%d Arg2:T%d\n", n, w.relationType(r.Type), from, to)
 	}
 	return w.create(name+".ann", w.ann.Bytes())
 }
@@ -810,6 +901,19 @@ func (w *bratWriter) typeOf(label string) string {
 	}
 	w.types[label] = t
 	w.labels = append(w.labels, label)
+	return t
+}
+
+// relationType returns the brat type of a relation type: its white space runs replaced by _, as for
+// labels.
+func (w *bratWriter) relationType(name string) string {
+	t := strings.Join(strings.Fields(name), "_")
+	if !slices.Contains(w.rels, t) {
+		w.rels = append(w.rels, t)
+		if t != name {
+			w.notices = append(w.notices, fmt.Sprintf("relation type %q was written as %s: brat type names cannot hold spaces", name, t))
+		}
+	}
 	return t
 }
 
@@ -915,7 +1019,7 @@ func windowsReserved(name string) bool {
 // labels' colours, and brat picks its own.
 func (w *bratWriter) Close() error {
 	var conf, visual bytes.Buffer
-	conf.WriteString("# Tagdesk's labels as brat entity types; Tagdesk writes no relations, events or attributes.\n[entities]\n")
+	conf.WriteString("# Tagdesk's labels as brat entity types and its relation types; Tagdesk writes no events or attributes.\n[entities]\n")
 	visual.WriteString("# How brat shows the types: the type, then the label.\n[labels]\n")
 	written := map[string]bool{}
 	for _, l := range w.labels {
@@ -927,7 +1031,14 @@ func (w *bratWriter) Close() error {
 		conf.WriteString(t + "\n")
 		visual.WriteString(t + " | " + l + "\n")
 	}
-	conf.WriteString("\n[relations]\n\n[events]\n\n[attributes]\n")
+	conf.WriteString("\n[relations]\n")
+	for _, t := range w.rels {
+		if bratConfSafe(t) {
+			conf.WriteString(t + " Arg1:<ENTITY>, Arg2:<ENTITY>\n")
+			visual.WriteString(t + " | " + t + "\n")
+		}
+	}
+	conf.WriteString("\n[events]\n\n[attributes]\n")
 	visual.WriteString("\n[drawing]\n")
 	if err := w.create("annotation.conf", conf.Bytes()); err != nil {
 		return err
@@ -961,5 +1072,6 @@ func (w *bratWriter) Notices() []string {
 		"%d spans that start or end with line breaks were written without them: brat spans leave line breaks out")
 	count(w.spansLeft, "1 span of only line breaks and white space was left out: brat cannot write it",
 		"%d spans of only line breaks and white space were left out: brat cannot write them")
+	count(w.relsLeft, "1 relation of such a span was left out with it", "%d relations of such spans were left out with them")
 	return out
 }

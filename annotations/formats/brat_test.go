@@ -116,6 +116,7 @@ func bratSpans(t *testing.T, p *annotations.Project) string {
 			note := strings.NewReplacer("\n", " ", "\t", " ").Replace(s.Note)
 			fmt.Fprintf(&b, "  %s %s %d-%d %q\n", s.Annotator, s.Label, s.Start, s.End, note)
 		}
+		b.WriteString(describeRelations(d))
 		docs = append(docs, b.String())
 		return nil
 	})
@@ -400,8 +401,9 @@ func TestBratImport(t *testing.T) {
 				"T1\tOrg 0 4\tSony\n" +
 				"T2\tOrg 9 17\tEricsson\n" +
 				"R1\tPartner Arg1:T1 Arg2:T2\n" +
-				"R2\tPartner Arg1:T2 Arg2:T1\n" +
+				"R2\tPartner Arg2:T1 Arg1:T2\n" +
 				"E1\tMerge:T1 Theme:T2\n" +
+				"R3\tCause Arg1:E1 Arg2:T2\n" +
 				"A1\tNegated E1\n" +
 				"M2\tSpeculated E1\n" +
 				"N1\tReference T1 Wikipedia:Sony\tSony\n" +
@@ -411,14 +413,16 @@ func TestBratImport(t *testing.T) {
 				"#3\tAnnotatorNotes T1\tsecond\n"},
 			want: "a.txt \"Sony and Ericsson\"\n" +
 				"  carol Org 0-4 \"first\\nsecond\"\n" +
-				"  carol Org 9-17 \"\"\n",
+				"  carol Org 9-17 \"\"\n" +
+				"  carol Org 0-4 -Partner-> Org 9-17\n" +
+				"  carol Org 9-17 -Partner-> Org 0-4\n",
 			wantNotices: []string{
 				"2 brat attributes (A or M lines) were not imported: Tagdesk does not store attributes yet (c/a.ann).",
 				"1 brat equivalence (* line) was not imported: Tagdesk does not store equivalences yet (c/a.ann).",
 				"1 brat event (E line) was not imported: Tagdesk does not store events yet (c/a.ann).",
 				"1 brat normalisation (N line) was not imported: Tagdesk does not store normalisations yet (c/a.ann).",
 				"1 brat note on a relation, event or attribute was not imported: Tagdesk keeps notes on spans only (c/a.ann).",
-				"2 brat relations (R lines) were not imported: Tagdesk does not store relations yet (c/a.ann).",
+				"1 brat relation (R line) was not imported: Tagdesk keeps relations between text-bound spans only (c/a.ann).",
 			},
 		},
 		"CRLF: brat counts the CR": {
@@ -518,12 +522,29 @@ func describeBrat(t *testing.T, p *annotations.Project) string {
 		for _, s := range d.Spans {
 			fmt.Fprintf(&b, "  %s %s %d-%d %q\n", s.Annotator, s.Label, s.Start, s.End, s.Note)
 		}
+		b.WriteString(describeRelations(d))
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// describeRelations renders the relations of d by their spans' labels and offsets, one a line, in
+// the order of the lines.
+func describeRelations(d *annotations.ExportDocument) string {
+	var lines []string
+	byID := map[int64]annotations.Span{}
+	for _, s := range d.Spans {
+		byID[s.ID] = s
+	}
+	for _, r := range d.Relations {
+		f, t := byID[r.From], byID[r.To]
+		lines = append(lines, fmt.Sprintf("  %s %s %d-%d -%s-> %s %d-%d\n", r.Annotator, f.Label, f.Start, f.End, r.Type, t.Label, t.Start, t.End))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "")
 }
 
 // TestBratWriter checks what the writer does with what brat cannot hold: spans over line breaks and
@@ -535,7 +556,8 @@ func TestBratWriter(t *testing.T) {
 		`{"start": 0, "end": 19, "label": "place  name", "annotator": "a/b", "note": "line\nbreak\tand tab"},` +
 		`{"start": 3, "end": 6, "label": "gap", "annotator": "a/b"},` +
 		`{"start": 4, "end": 15, "label": "trimmed", "annotator": "a/b"},` +
-		`{"start": 0, "end": 3, "label": "x|y", "annotator": "A_b"}]}` + "\n" +
+		`{"start": 0, "end": 3, "label": "x|y", "annotator": "A_b"}],` +
+		`"relations": [{"from": 1, "to": 0, "type": "said  by"}, {"from": 2, "to": 0, "type": "said  by"}]}` + "\n" +
 		`{"name": "CON", "text": "another text"}` + "\n" +
 		`{"name": "a/b.txt", "text": "third"}` + "\n" +
 		`{"name": "a_b", "text": "fourth"}` + "\n"})
@@ -549,17 +571,18 @@ func TestBratWriter(t *testing.T) {
 		"a_b-2/con_.txt": text, // a/b, whose safe name a_b is A_b's on Windows and macOS
 		"a_b-2/con_.ann": "T1\tplace_name 0 3;6 9;10 13;16 19\tFoo Bar baz qux\n" +
 			"#1\tAnnotatorNotes T1\tline break and tab\n" +
-			"T2\ttrimmed 4 9;10 13\t  Bar baz\n", // the span 3-6 holds only a line break and spaces
+			"T2\ttrimmed 4 9;10 13\t  Bar baz\n" + // the span 3-6 holds only a line break and spaces
+			"R1\tsaid_by Arg1:T2 Arg2:T1\n",
 		"CON_-2.txt": "another text", // CON_ is con_ on Windows and macOS
 		"CON_-2.ann": "",
 		"a_b.txt":    "third",
 		"a_b.ann":    "",
 		"a_b-2.txt":  "fourth",
 		"a_b-2.ann":  "",
-		"annotation.conf": "# Tagdesk's labels as brat entity types; Tagdesk writes no relations, events or attributes.\n" +
-			"[entities]\nplace_name\ntrimmed\n\n[relations]\n\n[events]\n\n[attributes]\n",
+		"annotation.conf": "# Tagdesk's labels as brat entity types and its relation types; Tagdesk writes no events or attributes.\n" +
+			"[entities]\nplace_name\ntrimmed\n\n[relations]\nsaid_by Arg1:<ENTITY>, Arg2:<ENTITY>\n\n[events]\n\n[attributes]\n",
 		"visual.conf": "# How brat shows the types: the type, then the label.\n" +
-			"[labels]\nplace_name | place  name\ntrimmed | trimmed\n\n[drawing]\n",
+			"[labels]\nplace_name | place  name\ntrimmed | trimmed\nsaid_by | said_by\n\n[drawing]\n",
 	} {
 		want[name] = bytes.NewBufferString(content)
 	}
@@ -569,10 +592,12 @@ func TestBratWriter(t *testing.T) {
 	wantNotices := []string{
 		`annotator "a/b" was written in the folder "a_b-2", a name safe on every system: importing the collection back gives that name`,
 		`label "place  name" was written as place_name: brat type names cannot hold spaces`,
+		`relation type "said  by" was written as said_by: brat type names cannot hold spaces`,
 		"the type x|y is not in annotation.conf: brat's configuration files read |, #, !, < and lines of hyphens specially",
 		"1 note with line breaks or tabs was written on one line: a brat note is one line",
 		"1 span that starts or ends with a line break was written without it: brat spans leave line breaks out",
 		"1 span of only line breaks and white space was left out: brat cannot write it",
+		"1 relation of such a span was left out with it",
 	}
 	if !slices.Equal(notices, wantNotices) {
 		t.Errorf("notices:\n%s\nwant:\n%s", strings.Join(notices, "\n"), strings.Join(wantNotices, "\n"))

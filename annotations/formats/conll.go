@@ -213,6 +213,7 @@ type tagger struct {
 	blank      int            // spans left out because they hold no word
 	unlisted   map[string]int // spans left out because their label is not in labels, by label
 	annotators map[string]bool
+	relations  relationsLeftOut
 }
 
 // newTagger checks the options of format and returns its tagger.
@@ -231,7 +232,7 @@ func newTagger(format string, opts WriterOptions) (*tagger, error) {
 		return nil, fmt.Errorf("%s with --nested columns needs the labels to write, one column each", format)
 	}
 	t := &tagger{nested: nested, index: map[string]int{}, grow: len(opts.Labels) == 0,
-		unlisted: map[string]int{}, annotators: map[string]bool{}}
+		unlisted: map[string]int{}, annotators: map[string]bool{}, relations: relationsLeftOut{format: map[string]string{CoNLL: "CoNLL", HF: "Hugging Face JSONL"}[format]}}
 	for _, l := range opts.Labels {
 		if _, dup := t.index[l]; dup {
 			return nil, fmt.Errorf("the label %q is listed twice", l)
@@ -277,6 +278,7 @@ func (t *tagger) columnLabels(c int) []string {
 func (t *tagger) each(d *annotations.ExportDocument, fn func(*block) error) error {
 	x, g := text.NewIndex(d.Text), text.Segment(d.Text)
 	words, sentences := g.Words(), g.Sentences()
+	t.relations.add(d)
 	return eachAnnotator(d, func(a string, spans []annotations.Span) error {
 		if a != "" {
 			t.annotators[a] = true
@@ -461,7 +463,7 @@ func (t *tagger) notices() []string {
 		out = append(out, fmt.Sprintf("%d annotators' versions were written one after another; use --annotator or --gold to export one.",
 			len(t.annotators)))
 	}
-	return out
+	return append(out, t.relations.notice()...)
 }
 
 // plural returns one when n is 1, else many with n in place of %d.

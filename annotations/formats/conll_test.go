@@ -204,6 +204,8 @@ func TestCoNLLBlankSpan(t *testing.T) {
 func TestCoNLLNotices(t *testing.T) {
 	p := corpusProject(t)
 	const annotators = "2 annotators' versions were written one after another; use --annotator or --gold to export one."
+	const relations = "4 relations were left out: CoNLL cannot carry relations."
+	const bobs = "1 relation was left out: Hugging Face JSONL cannot carry relations."
 	tests := map[string]struct {
 		format string
 		q      annotations.ExportQuery
@@ -212,16 +214,16 @@ func TestCoNLLNotices(t *testing.T) {
 	}{
 		"outer": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels}, []string{
 			"4 spans nested in or overlapping others were left out (--nested outer keeps the outermost); use --nested columns to keep them all.",
-			annotators}},
+			annotators, relations}},
 		"inner": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels, Nested: NestedInner}, []string{
 			"4 spans containing or overlapping others were left out (--nested inner keeps the innermost); use --nested columns to keep them all.",
-			annotators}},
+			annotators, relations}},
 		"columns": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels, Nested: NestedColumns}, []string{
-			annotators, "The tag columns after each token are, in order: actor, figure, weapon, claim."}},
-		"bob": {CoNLL, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, nil},
-		"hf": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{
+			annotators, relations, "The tag columns after each token are, in order: actor, figure, weapon, claim."}},
+		"bob": {CoNLL, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{"1 relation was left out: CoNLL cannot carry relations."}},
+		"hf": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{bobs,
 			"ner_tags count from 0 over the tags O, B-actor, I-actor, B-figure, I-figure, B-weapon, I-weapon, B-claim, I-claim."}},
-		"hf columns": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels, Nested: NestedColumns}, []string{
+		"hf columns": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels, Nested: NestedColumns}, []string{bobs,
 			"Each <label>_tags field counts from 0 over O, B-<label>, I-<label>: actor_tags, figure_tags, weapon_tags, claim_tags."}},
 	}
 	for name, tt := range tests {

@@ -17,9 +17,12 @@ var csvHeader = []string{"document_id", "document_name", "annotator", "label", "
 // quotes doubled, rows end with CRLF. Unlike encoding/csv it leaves line ends inside fields as they are,
 // so a text cell is exactly the document's text at the span's offsets.
 type csvWriter struct {
-	w   *bufio.Writer
-	row []string
+	w         *bufio.Writer
+	row       []string
+	relations relationsLeftOut
 }
+
+var _ Noticer = (*csvWriter)(nil)
 
 // NewCSVWriter returns a writer of CSV to w. With excel set, the output starts with a UTF-8
 // byte-order mark, without which Excel misreads accents.
@@ -28,7 +31,7 @@ type csvWriter struct {
 // apostrophe in front, as OWASP advises against CSV injection; offsets always refer to the stored
 // text, never to the cell.
 func NewCSVWriter(w io.Writer, excel bool) (Writer, error) {
-	cw := &csvWriter{w: bufio.NewWriterSize(w, 1<<16)}
+	cw := &csvWriter{w: bufio.NewWriterSize(w, 1<<16), relations: relationsLeftOut{format: "CSV"}}
 	if excel {
 		if _, err := cw.w.WriteString("\uFEFF"); err != nil {
 			return nil, err
@@ -38,6 +41,7 @@ func NewCSVWriter(w io.Writer, excel bool) (Writer, error) {
 }
 
 func (cw *csvWriter) Write(d *annotations.ExportDocument) error {
+	cw.relations.add(d)
 	x := text.NewIndex(d.Text)
 	key := d.Key()
 	for _, s := range d.Spans {
@@ -51,6 +55,9 @@ func (cw *csvWriter) Write(d *annotations.ExportDocument) error {
 }
 
 func (cw *csvWriter) Close() error { return cw.w.Flush() }
+
+// Notices counts the relations left out.
+func (cw *csvWriter) Notices() []string { return cw.relations.notice() }
 
 func (cw *csvWriter) writeRow(fields []string) error {
 	for i, f := range fields {

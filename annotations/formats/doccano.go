@@ -18,6 +18,9 @@ import (
 // Offsets are code points. doccano keeps other keys as metadata, and so does Tagdesk, except for the
 // ones Tagdesk's own doccano export writes: "document_id" (or doccano's "id"), "name", "annotator"
 // and "meta".
+//
+// A relation's "from_id" and "to_id" are ids of the line's entities. Tagdesk writes the "label" form,
+// or the "entities" form, which carries relations, when asked (WriterOptions.DoccanoForm).
 
 // NewDoccanoReader returns a reader of doccano sequence-labelling JSONL from r; file names it in
 // messages.
@@ -38,21 +41,63 @@ func parseDoccano(line []byte, rec *annotations.Record) string {
 			return reason
 		}
 	}
+	entityAt := map[string]int{} // entity id to span index
 	if raw, ok := fields["entities"]; ok {
 		spans, reason := charSpans(raw, spanKeys{list: "entities", item: "entity", start: "start_offset", end: "end_offset"}, annotator)
 		if reason != "" {
 			return reason
 		}
+		var ids []struct {
+			ID json.RawMessage `json:"id"`
+		}
+		json.Unmarshal(raw, &ids) // charSpans read it: a list of objects
+		for i, e := range ids {
+			if id, why := idString(e.ID); why == "" && id != "" {
+				entityAt[id] = len(rec.Spans) + i
+			}
+		}
 		rec.Spans = append(rec.Spans, spans...)
 	}
-	if raw, ok := fields["relations"]; ok {
-		var rels []json.RawMessage
-		if err := json.Unmarshal(raw, &rels); err != nil {
-			return `"relations" should be a list`
+	if raw, ok := fields["relations"]; ok && string(bytes.TrimSpace(raw)) != "null" {
+		if rec.Relations, reason = doccanoRelations(raw, entityAt); reason != "" {
+			return reason
 		}
-		rec.Relations = len(rels)
 	}
 	return ""
+}
+
+// doccanoRelations reads "relations": [{"from_id": ..., "to_id": ..., "type": ...}], whose ids are
+// those of the entities, found in entityAt.
+func doccanoRelations(raw json.RawMessage, entityAt map[string]int) ([]annotations.RecordRelation, string) {
+	var items []struct {
+		FromID json.RawMessage `json:"from_id"`
+		ToID   json.RawMessage `json:"to_id"`
+		Type   *string         `json:"type"`
+	}
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, `"relations" should be a list of {"from_id", "to_id", "type"} objects`
+	}
+	out := make([]annotations.RecordRelation, 0, len(items))
+	for i, it := range items {
+		if it.Type == nil {
+			return nil, fmt.Sprintf(`relation %d: "type" is missing`, i+1)
+		}
+		r := annotations.RecordRelation{Type: *it.Type}
+		for _, end := range []struct {
+			key string
+			raw json.RawMessage
+			dst *int
+		}{{"from_id", it.FromID, &r.From}, {"to_id", it.ToID, &r.To}} {
+			id, why := idString(end.raw)
+			at, ok := entityAt[id]
+			if why != "" || !ok {
+				return nil, fmt.Sprintf("relation %d: %q %s is not the id of an entity of the line", i+1, end.key, bytes.TrimSpace(end.raw))
+			}
+			*end.dst = at
+		}
+		out = append(out, r)
+	}
+	return out, ""
 }
 
 // doccanoLabels reads the classic "label": [[start, end, "LABEL"], ...] form.
@@ -86,20 +131,39 @@ func doccanoLabels(raw json.RawMessage, annotator string) ([]annotations.RecordS
 	return spans, ""
 }
 
+// The forms of doccano JSONL, as WriterOptions.DoccanoForm takes them.
+const (
+	DoccanoLabel    = "label"    // "label": [[start, end, "LABEL"]]; no relations
+	DoccanoEntities = "entities" // "entities" with ids, and "relations"
+)
+
+// DoccanoForms lists the values of WriterOptions.DoccanoForm.
+var DoccanoForms = []string{DoccanoLabel, DoccanoEntities}
+
 // doccanoWriter writes doccano sequence-labelling JSONL.
 type doccanoWriter struct {
 	jsonOut
-	offsets Offsets
+	offsets  Offsets
+	entities bool
+	leftOut  int // relations the label form could not carry
 }
 
 // NewDoccanoWriter returns a writer of doccano JSONL to w: one line per document and annotator, with
 // the document id, name and annotator as extra keys that doccano keeps as metadata. A document nobody
 // annotated is one line without an annotator.
-func NewDoccanoWriter(w io.Writer) Writer { return newDoccanoWriter(w, WriterOptions{}) }
+func NewDoccanoWriter(w io.Writer) Writer {
+	dw, _ := newDoccanoWriter(w, WriterOptions{})
+	return dw
+}
 
 // newDoccanoWriter is NewDoccanoWriter with offsets in opts.Offsets.
-func newDoccanoWriter(w io.Writer, opts WriterOptions) Writer {
-	return &doccanoWriter{newJSONOut(w), opts.Offsets}
+func newDoccanoWriter(w io.Writer, opts WriterOptions) (Writer, error) {
+	switch opts.DoccanoForm {
+	case "", DoccanoLabel, DoccanoEntities:
+	default:
+		return nil, fmt.Errorf("unknown doccano form %q (use %s or %s)", opts.DoccanoForm, DoccanoLabel, DoccanoEntities)
+	}
+	return &doccanoWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets, entities: opts.DoccanoForm == DoccanoEntities}, nil
 }
 
 type doccanoOutLine struct {
@@ -108,9 +172,34 @@ type doccanoOutLine struct {
 	taskOut
 }
 
+type doccanoEntitiesLine struct {
+	Text      string               `json:"text"`
+	Entities  []doccanoOutEntity   `json:"entities"`
+	Relations []doccanoOutRelation `json:"relations"`
+	taskOut
+}
+
+type doccanoOutEntity struct {
+	ID          int64  `json:"id"`
+	Label       string `json:"label"`
+	StartOffset int    `json:"start_offset"`
+	EndOffset   int    `json:"end_offset"`
+}
+
+type doccanoOutRelation struct {
+	ID     int64  `json:"id"`
+	FromID int64  `json:"from_id"`
+	ToID   int64  `json:"to_id"`
+	Type   string `json:"type"`
+}
+
 func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
-	line := doccanoOutLine{Text: d.Text, taskOut: newTaskOut(d)}
 	o := newOutOffsets(d.Text, dw.offsets)
+	if dw.entities {
+		return dw.writeEntities(d, o)
+	}
+	dw.leftOut += len(d.Relations)
+	line := doccanoOutLine{Text: d.Text, taskOut: newTaskOut(d)}
 	return eachAnnotator(d, func(annotator string, spans []annotations.Span) error {
 		line.Annotator = annotator
 		line.Label = make([][3]any, len(spans))
@@ -119,4 +208,35 @@ func (dw *doccanoWriter) Write(d *annotations.ExportDocument) error {
 		}
 		return dw.enc.Encode(line)
 	})
+}
+
+// writeEntities writes the lines of d in the entities form: the ids are the spans' and the relations'
+// own, unique in the project.
+func (dw *doccanoWriter) writeEntities(d *annotations.ExportDocument, o outOffsets) error {
+	line := doccanoEntitiesLine{Text: d.Text, taskOut: newTaskOut(d)}
+	return eachAnnotator(d, func(annotator string, spans []annotations.Span) error {
+		line.Annotator = annotator
+		line.Entities = make([]doccanoOutEntity, len(spans))
+		for i, s := range spans {
+			line.Entities[i] = doccanoOutEntity{s.ID, s.Label, o.at(s.Start), o.at(s.End)}
+		}
+		line.Relations = []doccanoOutRelation{}
+		for _, r := range d.Relations {
+			if r.Annotator == annotator {
+				line.Relations = append(line.Relations, doccanoOutRelation{r.ID, r.From, r.To, r.Type})
+			}
+		}
+		return dw.enc.Encode(line)
+	})
+}
+
+// Notices counts the relations the label form left out.
+func (dw *doccanoWriter) Notices() []string {
+	switch {
+	case dw.leftOut == 1:
+		return []string{"1 relation left out: use --doccano-form entities."}
+	case dw.leftOut > 1:
+		return []string{fmt.Sprintf("%d relations left out: use --doccano-form entities.", dw.leftOut)}
+	}
+	return nil
 }

@@ -104,16 +104,17 @@ func TestExportGolden(t *testing.T) {
 		q      annotations.ExportQuery
 		opts   WriterOptions
 	}{
-		"export.csv":               {CSV, annotations.ExportQuery{}, WriterOptions{}},
-		"export-excel.csv":         {CSV, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Excel: true}},
-		"export.jsonl":             {JSONL, annotations.ExportQuery{}, WriterOptions{}},
-		"export-done.jsonl":        {JSONL, annotations.ExportQuery{Status: annotations.StatusDone}, WriterOptions{}},
-		"export.doccano.jsonl":     {Doccano, annotations.ExportQuery{}, WriterOptions{}},
-		"export-bob.doccano.jsonl": {Doccano, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{}},
-		"export.spacy.jsonl":       {SpaCy, annotations.ExportQuery{}, WriterOptions{}},
-		"export-utf16.spacy.jsonl": {SpaCy, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
-		"export.prodigy.jsonl":     {Prodigy, annotations.ExportQuery{}, WriterOptions{}},
-		"export-utf16.jsonl":       {JSONL, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
+		"export.csv":                    {CSV, annotations.ExportQuery{}, WriterOptions{}},
+		"export-excel.csv":              {CSV, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Excel: true}},
+		"export.jsonl":                  {JSONL, annotations.ExportQuery{}, WriterOptions{}},
+		"export-done.jsonl":             {JSONL, annotations.ExportQuery{Status: annotations.StatusDone}, WriterOptions{}},
+		"export.doccano.jsonl":          {Doccano, annotations.ExportQuery{}, WriterOptions{}},
+		"export-entities.doccano.jsonl": {Doccano, annotations.ExportQuery{}, WriterOptions{DoccanoForm: DoccanoEntities}},
+		"export-bob.doccano.jsonl":      {Doccano, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{}},
+		"export.spacy.jsonl":            {SpaCy, annotations.ExportQuery{}, WriterOptions{}},
+		"export-utf16.spacy.jsonl":      {SpaCy, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
+		"export.prodigy.jsonl":          {Prodigy, annotations.ExportQuery{}, WriterOptions{}},
+		"export-utf16.jsonl":            {JSONL, annotations.ExportQuery{}, WriterOptions{Offsets: UTF16}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -74,6 +74,10 @@ type WriterOptions struct {
 	// NestedColumns. "" is NestedOuter.
 	Nested string
 
+	// DoccanoForm is the form doccano lines take: DoccanoLabel ("" too) or DoccanoEntities, which
+	// carries relations.
+	DoccanoForm string
+
 	// Flat tells brat that the export holds one annotator's spans (--annotator NAME or --gold): the
 	// files go at the top of the folder instead of in a folder per annotator.
 	Flat bool
@@ -94,7 +98,7 @@ var NestedRules = []string{NestedOuter, NestedInner, NestedColumns}
 var streamWriters = map[string]func(io.Writer, WriterOptions) (Writer, error){
 	CSV:     func(w io.Writer, o WriterOptions) (Writer, error) { return NewCSVWriter(w, o.Excel) },
 	JSONL:   func(w io.Writer, o WriterOptions) (Writer, error) { return newJSONLWriter(w, o), nil },
-	Doccano: func(w io.Writer, o WriterOptions) (Writer, error) { return newDoccanoWriter(w, o), nil },
+	Doccano: func(w io.Writer, o WriterOptions) (Writer, error) { return newDoccanoWriter(w, o) },
 }
 
 // NewWriter returns a writer of format to w. Tree formats (brat) need NewTreeWriter.

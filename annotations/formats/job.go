@@ -42,6 +42,12 @@ func NewExport(ctx context.Context, p *annotations.Project, format string, q ann
 	if !token && (len(opts.Labels) > 0 || opts.Nested != "") {
 		return bad("Choosing labels and a rule for nested spans applies only to %s.", strings.Join(TokenFormats, " and "))
 	}
+	if opts.DoccanoForm != "" && format != Doccano {
+		return bad("Choosing the doccano form applies only to doccano.")
+	}
+	if opts.DoccanoForm != "" && !slices.Contains(DoccanoForms, opts.DoccanoForm) {
+		return bad("Unknown doccano form %q (use %s).", opts.DoccanoForm, strings.Join(DoccanoForms, " or "))
+	}
 	if opts.Nested != "" && !slices.Contains(NestedRules, opts.Nested) {
 		return bad("Unknown rule for nested spans %q (use %s).", opts.Nested, strings.Join(NestedRules, ", "))
 	}

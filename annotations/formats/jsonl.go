@@ -15,8 +15,10 @@ import (
 //
 //	{"id": "...", "name": "...", "text": "...", "meta": {...},
 //	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "..."}],
-//	 "status": {"alice": "done"}}
+//	 "status": {"alice": "done"},
+//	 "relations": [{"from": 0, "to": 1, "type": "attributed_to"}]}
 //
+// A relation's "from" and "to" are indexes in "spans", from 0.
 // Only "text" is required. Offsets are code points over "text". Unknown fields are refused, so a
 // misspelt field or a file of another format is not half-read.
 
@@ -33,6 +35,12 @@ type jsonlLine struct {
 	Spans     []json.RawMessage `json:"spans"`
 	Status    map[string]string `json:"status"`
 	Relations []json.RawMessage `json:"relations"`
+}
+
+type jsonlRelation struct {
+	From *int    `json:"from"`
+	To   *int    `json:"to"`
+	Type *string `json:"type"`
 }
 
 type jsonlSpan struct {
@@ -59,7 +67,7 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	if l.Text == nil {
 		return `"text" is missing`
 	}
-	rec.Text, rec.Meta, rec.Relations = *l.Text, l.Meta, len(l.Relations)
+	rec.Text, rec.Meta = *l.Text, l.Meta
 	var reason string
 	if rec.ID, reason = idString(l.ID); reason != "" {
 		return reason
@@ -75,11 +83,8 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 	}
 	for i, raw := range l.Spans {
 		var s jsonlSpan
-		if err := decodeStrict(raw, &s, true); err != nil {
-			if f := unknownField(err); f != "" {
-				return fmt.Sprintf("span %d: unknown field %q", i+1, f)
-			}
-			return fmt.Sprintf("span %d: %s", i+1, jsonProblem(err))
+		if reason := decodeItem(raw, &s, "span", i); reason != "" {
+			return reason
 		}
 		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note}
 		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
@@ -93,6 +98,43 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		}
 		rs.Label = *s.Label
 		rec.Spans = append(rec.Spans, rs)
+	}
+	for i, raw := range l.Relations {
+		var r jsonlRelation
+		if reason := decodeItem(raw, &r, "relation", i); reason != "" {
+			return reason
+		}
+		if r.From == nil || r.To == nil || r.Type == nil {
+			return fmt.Sprintf(`relation %d: "from", "to" and "type" are required`, i+1)
+		}
+		if reason := spanIndex(*r.From, len(rec.Spans)); reason != "" {
+			return fmt.Sprintf(`relation %d: "from" %s`, i+1, reason)
+		}
+		if reason := spanIndex(*r.To, len(rec.Spans)); reason != "" {
+			return fmt.Sprintf(`relation %d: "to" %s`, i+1, reason)
+		}
+		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: *r.From, To: *r.To, Type: *r.Type})
+	}
+	return ""
+}
+
+// decodeItem decodes raw, item i (from 0) of a list of what, into v, refusing unknown fields, and
+// returns what is wrong with it, or "".
+func decodeItem(raw json.RawMessage, v any, what string, i int) string {
+	err := decodeStrict(raw, v, true)
+	if err == nil {
+		return ""
+	}
+	if f := unknownField(err); f != "" {
+		return fmt.Sprintf("%s %d: unknown field %q", what, i+1, f)
+	}
+	return fmt.Sprintf("%s %d: %s", what, i+1, jsonProblem(err))
+}
+
+// spanIndex says why i is not the index of one of n spans, or "".
+func spanIndex(i, n int) string {
+	if i < 0 || i >= n {
+		return fmt.Sprintf("%d is not the index of a span (there are %d, from 0)", i, n)
 	}
 	return ""
 }
@@ -123,12 +165,19 @@ func newJSONLWriter(w io.Writer, opts WriterOptions) Writer {
 }
 
 type jsonlOutLine struct {
-	ID     string            `json:"id,omitempty"`
-	Name   string            `json:"name"`
-	Text   string            `json:"text"`
-	Meta   json.RawMessage   `json:"meta"`
-	Spans  []jsonlOutSpan    `json:"spans"`
-	Status map[string]string `json:"status,omitempty"`
+	ID        string             `json:"id,omitempty"`
+	Name      string             `json:"name"`
+	Text      string             `json:"text"`
+	Meta      json.RawMessage    `json:"meta"`
+	Spans     []jsonlOutSpan     `json:"spans"`
+	Status    map[string]string  `json:"status,omitempty"`
+	Relations []jsonlOutRelation `json:"relations,omitempty"`
+}
+
+type jsonlOutRelation struct {
+	From int    `json:"from"`
+	To   int    `json:"to"`
+	Type string `json:"type"`
 }
 
 type jsonlOutSpan struct {
@@ -155,6 +204,9 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 			out.Status[a] = string(s)
 		}
 	}
+	eachRelation(d.Spans, d.Relations, func(from, to int, typ string) {
+		out.Relations = append(out.Relations, jsonlOutRelation{from, to, typ})
+	})
 	return jw.enc.Encode(out)
 }
 

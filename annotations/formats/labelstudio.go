@@ -76,6 +76,10 @@ var (
 		One:  "1 Label Studio region without a label was not imported",
 		Many: "%d Label Studio regions without a label were not imported",
 	}
+	lsLostRelations = annotations.Notice{
+		One:  "1 Label Studio relation without a label, or between regions Tagdesk did not keep, was not imported",
+		Many: "%d Label Studio relations without a label, or between regions Tagdesk did not keep, were not imported",
+	}
 	lsSpaced = annotations.Notice{
 		One:  "1 Label Studio region's saved text differs from the document only in white space (Label Studio collapses runs of spaces in it); its offsets were kept",
 		Many: "%d Label Studio regions' saved texts differ from the document only in white space (Label Studio collapses runs of spaces in them); their offsets were kept",
@@ -101,8 +105,8 @@ func lsOtherResult(typ string) annotations.Notice {
 // of an older export's completed_by object, else "labelstudio-user-ID"; without completed_by the
 // spans go to the import's default annotator. An annotation marks its annotator's document done,
 // unless it carries a "tagdesk_status". Cancelled annotations, predictions, drafts and results
-// other than text regions and their notes are counted in the import's notices; relations are
-// counted as relations.
+// other than text regions, their notes and the relations between them are counted in the import's
+// notices. A relation takes its first label as its type; one without a label is counted too.
 //
 // Tasks are read one at a time: memory holds one task, not the file.
 func NewLabelStudioReader(r io.Reader, file string) annotations.RecordReader {
@@ -551,15 +555,19 @@ func (t *lsTask) annotation(raw json.RawMessage, rec *annotations.Record) string
 	if reason != "" {
 		return reason
 	}
+	at := len(rec.Spans)
 	for _, s := range res.spans {
 		s.Annotator = name
 		rec.Spans = append(rec.Spans, s)
 	}
-	rec.Relations += res.relations
+	for _, r := range res.relations {
+		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: at + r.From, To: at + r.To, Type: r.Type})
+	}
 	for _, typ := range slices.Sorted(maps.Keys(res.others)) {
 		rec.Notify(lsOtherResult(typ), res.others[typ])
 	}
 	rec.Notify(lsUnlabelled, res.unlabelled)
+	rec.Notify(lsLostRelations, res.lost)
 	rec.Notify(lsSpaced, res.spaced)
 	if name != "" {
 		status := annotations.StatusDone
@@ -606,11 +614,21 @@ func lsAnnotator(a lsAnnotation) (string, string) {
 // lsResults is what Tagdesk takes from the result list of an annotation or a prediction.
 type lsResults struct {
 	items      int
-	spans      []annotations.RecordSpan // one per label of each text region, with its notes
-	relations  int
-	others     map[string]int // results Tagdesk does not keep, by type
-	unlabelled int            // text regions without a label
-	spaced     int            // regions whose saved text differs from the document's only in white space
+	spans      []annotations.RecordSpan     // one per label of each text region, with its notes
+	relations  []annotations.RecordRelation // between indexes of spans
+	others     map[string]int               // results Tagdesk does not keep, by type
+	unlabelled int                          // text regions without a label
+	lost       int                          // relations without a label or between regions not kept
+	spaced     int                          // regions whose saved text differs from the document's only in white space
+}
+
+// lsRelation is a relation result: Label Studio's "direction" is "right" (from → to), "left" or
+// "bi"; Tagdesk reads "bi" as "right".
+type lsRelation struct {
+	FromID    json.RawMessage `json:"from_id"`
+	ToID      json.RawMessage `json:"to_id"`
+	Direction string          `json:"direction"`
+	Labels    []string        `json:"labels"`
 }
 
 // lsResult is one result item as Tagdesk reads it.
@@ -634,6 +652,7 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 	regions := map[string][]int{} // result id → its spans
 	notes := map[string][]string{}
 	var noted []string // ids with notes, in order
+	var links []lsRelation
 	other := func(typ string) {
 		if res.others == nil {
 			res.others = map[string]int{}
@@ -672,9 +691,29 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 			}
 			notes[id] = append(notes[id], texts...)
 		case "relation":
-			res.relations++
+			var l lsRelation
+			if err := json.Unmarshal(item, &l); err != nil {
+				return res, fmt.Sprintf("result %d: %s", i+1, jsonProblem(err))
+			}
+			links = append(links, l)
 		default:
 			other(*r.Type)
+		}
+	}
+	for _, l := range links {
+		from, _ := idString(l.FromID)
+		to, _ := idString(l.ToID)
+		if l.Direction == "left" {
+			from, to = to, from
+		}
+		if len(l.Labels) == 0 || len(regions[from]) == 0 || len(regions[to]) == 0 {
+			res.lost++
+			continue
+		}
+		for _, f := range regions[from] {
+			for _, t := range regions[to] {
+				res.relations = append(res.relations, annotations.RecordRelation{From: f, To: t, Type: l.Labels[0]})
+			}
 		}
 	}
 	for _, id := range noted {
@@ -861,6 +900,7 @@ type labelStudioWriter struct {
 	labels  []string // in the order met, for the labeling config
 	seen    map[string]bool
 	notes   bool
+	types   []string // relation types, in the order met, for the labeling config
 }
 
 // NewLabelStudioWriter returns a writer of a Label Studio JSON export to w: one task per document,
@@ -894,11 +934,11 @@ type lsOutData struct {
 }
 
 type lsOutAnnotation struct {
-	Result       []lsOutResult `json:"result"`
-	WasCancelled bool          `json:"was_cancelled"`
-	GroundTruth  bool          `json:"ground_truth"`
-	Annotator    string        `json:"tagdesk_annotator"`
-	Status       string        `json:"tagdesk_status"`
+	Result       []any  `json:"result"` // lsOutResult and lsOutRelation
+	WasCancelled bool   `json:"was_cancelled"`
+	GroundTruth  bool   `json:"ground_truth"`
+	Annotator    string `json:"tagdesk_annotator"`
+	Status       string `json:"tagdesk_status"`
 }
 
 type lsOutResult struct {
@@ -908,6 +948,14 @@ type lsOutResult struct {
 	Type     string `json:"type"`
 	Value    any    `json:"value"`
 	Origin   string `json:"origin"`
+}
+
+type lsOutRelation struct {
+	FromID    string   `json:"from_id"`
+	ToID      string   `json:"to_id"`
+	Type      string   `json:"type"`
+	Direction string   `json:"direction"`
+	Labels    []string `json:"labels"`
 }
 
 type lsOutRegion struct {
@@ -926,14 +974,16 @@ func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 	task := lsOutTask{ID: d.Index, Data: lsOutData{Text: d.Text, taskOut: newTaskOut(d)},
 		Annotations: make([]lsOutAnnotation, 0, len(d.Annotators)), Predictions: []json.RawMessage{}}
 	n := 0 // regions of the task: their ids are unique in it
+	regionOf := map[int64]string{}
 	for _, a := range d.Annotators {
-		ann := lsOutAnnotation{Result: []lsOutResult{}, GroundTruth: a == annotations.Gold, Annotator: a, Status: string(d.Statuses[a])}
+		ann := lsOutAnnotation{Result: []any{}, GroundTruth: a == annotations.Gold, Annotator: a, Status: string(d.Statuses[a])}
 		for _, s := range d.Spans {
 			if s.Annotator != a {
 				continue
 			}
 			n++
 			id := fmt.Sprintf("t%d-%d", d.Index, n)
+			regionOf[s.ID] = id
 			ann.Result = append(ann.Result, lsOutResult{ID: id, FromName: "label", ToName: "text", Type: "labels",
 				Value: lsOutRegion{o.at(s.Start), o.at(s.End), x.Slice(s.Start, s.End), []string{s.Label}}, Origin: "manual"})
 			if s.Note != "" {
@@ -944,6 +994,16 @@ func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 			if !lw.seen[s.Label] {
 				lw.seen[s.Label] = true
 				lw.labels = append(lw.labels, s.Label)
+			}
+		}
+		for _, r := range d.Relations {
+			if r.Annotator != a {
+				continue
+			}
+			ann.Result = append(ann.Result, lsOutRelation{FromID: regionOf[r.From], ToID: regionOf[r.To], Type: "relation",
+				Direction: "right", Labels: []string{r.Type}})
+			if !slices.Contains(lw.types, r.Type) {
+				lw.types = append(lw.types, r.Type)
 			}
 		}
 		task.Annotations = append(task.Annotations, ann)
@@ -985,6 +1045,13 @@ func (lw *labelStudioWriter) Notices() []string {
 		b.WriteString(`<Label value="` + html.EscapeString(l) + `"/>`)
 	}
 	b.WriteString(`</Labels><Text name="text" value="$text"/>`)
+	if len(lw.types) > 0 {
+		b.WriteString(`<Relations>`)
+		for _, t := range lw.types {
+			b.WriteString(`<Relation value="` + html.EscapeString(t) + `"/>`)
+		}
+		b.WriteString(`</Relations>`)
+	}
 	if lw.notes {
 		b.WriteString(`<TextArea name="note" toName="text" perRegion="true" editable="true" displayMode="region-list"/>`)
 	}

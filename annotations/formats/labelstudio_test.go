@@ -33,6 +33,11 @@ type lsExport []struct {
 			ToName   string          `json:"to_name"`
 			Type     string          `json:"type"`
 			Value    json.RawMessage `json:"value"`
+			// a relation's
+			FromID    string   `json:"from_id"`
+			ToID      string   `json:"to_id"`
+			Direction string   `json:"direction"`
+			Labels    []string `json:"labels"`
 		} `json:"result"`
 		WasCancelled *bool   `json:"was_cancelled"`
 		GroundTruth  *bool   `json:"ground_truth"`
@@ -45,7 +50,8 @@ type lsExport []struct {
 
 // checkLabelStudioShape checks out against what Label Studio documents: a list of tasks with an
 // integer id, data.text and annotations whose "labels" results carry start, end, the text at those
-// offsets (in unit) and labels, and whose "textarea" results share the id of a region.
+// offsets (in unit) and labels, whose "textarea" results share the id of a region, and whose
+// "relation" results link regions.
 func checkLabelStudioShape(t *testing.T, out []byte, unit Offsets) lsExport {
 	t.Helper()
 	var tasks lsExport
@@ -63,6 +69,12 @@ func checkLabelStudioShape(t *testing.T, out []byte, unit Offsets) lsExport {
 			regions := map[string]bool{}
 			for k, r := range a.Result {
 				where := fmt.Sprintf("task %d, annotation %d, result %d", i+1, j+1, k+1)
+				if r.Type == "relation" {
+					if !regions[r.FromID] || !regions[r.ToID] || r.Direction != "right" || len(r.Labels) != 1 {
+						t.Errorf("%s: a relation not between regions before it: %+v", where, r)
+					}
+					continue
+				}
 				if r.ToName != "text" || r.ID == "" {
 					t.Errorf("%s: %+v", where, r)
 				}
@@ -172,11 +184,11 @@ func TestLabelStudioImport(t *testing.T) {
 	p := openProject(t)
 	rep := importFiles(t, p, "", annotations.ImportOptions{}, file)
 	if rep.Records != 3 || rep.Documents != 3 || rep.Spans != 6 ||
-		!slices.Equal(rep.AnnotatorsAdded, []string{"labelstudio-user-1", "carol@example.org"}) {
+		!slices.Equal(rep.AnnotatorsAdded, []string{"labelstudio-user-1", "carol@example.org"}) ||
+		rep.Relations != 1 || !slices.Equal(rep.RelationTypes, []string{"rejects"}) {
 		t.Errorf("report %+v", rep)
 	}
 	wantNotices := []string{
-		"1 relation was not imported: this version of Tagdesk does not store relations (" + file + ":2).",
 		`1 Label Studio "choices" result was not imported: Tagdesk keeps only text spans (` + file + ":2).",
 		"2 Label Studio prediction results (pre-annotations) were not imported: Tagdesk has no suggestion layer yet (" + file + ":2).",
 		"1 cancelled (skipped) Label Studio annotation was not imported (" + file + ":2).",

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -19,6 +20,14 @@ import (
 //	 "spans": [{"start": 0, "end": 15, "token_start": 0, "token_end": 1, "label": "PERSON"}],
 //	 "answer": "accept", "_view_id": "ner_manual", "_annotator_id": "alice", "_session_id": "alice",
 //	 "document_id": "...", "name": "...", "meta": {...}}
+//
+// Relations, as Prodigy's rel recipes write them, link two of the spans:
+//
+//	"relations": [{"head": 1, "child": 0, "head_span": {...}, "child_span": {...}, "label": "attributed_to"}]
+//
+// "head" and "child" are the last tokens of "head_span" and "child_span", which repeat the spans;
+// the relation goes from the head to the child. The reader finds the spans by head_span and
+// child_span.
 //
 // token_end is inclusive; "ws" tells that white space follows the token. Offsets are code points.
 // Tokens are Unicode word segments, split at span edges so that every span covers whole tokens (see
@@ -40,7 +49,7 @@ func NewProdigyReader(r io.Reader, file string) annotations.RecordReader {
 	return &jsonLines{file: file, lines: newLineReader(r), parse: parseProdigy}
 }
 
-var prodigyKeys = map[string]bool{"tokens": true, "spans": true, "answer": true}
+var prodigyKeys = map[string]bool{"tokens": true, "spans": true, "answer": true, "relations": true}
 
 // prodigyInternal tells Prodigy's own keys (_input_hash, _view_id, ...), which are not metadata.
 func prodigyInternal(key string) bool { return strings.HasPrefix(key, "_") }
@@ -119,10 +128,53 @@ func parseProdigy(line []byte, rec *annotations.Record) string {
 			rec.Spans = append(rec.Spans, s)
 		}
 	}
+	if raw, ok := fields["relations"]; ok && string(raw) != "null" {
+		if rec.Relations, reason = prodigyRelations(raw, tokens, rec.Spans); reason != "" {
+			return reason
+		}
+	}
 	if answer == "accept" {
 		rec.Statuses = map[string]annotations.Status{annotator: annotations.StatusDone}
 	}
 	return ""
+}
+
+// prodigyRelations reads the "relations" of an example whose spans are spans.
+func prodigyRelations(raw json.RawMessage, tokens []prodigyToken, spans []annotations.RecordSpan) ([]annotations.RecordRelation, string) {
+	var items []struct {
+		HeadSpan  *prodigySpan `json:"head_span"`
+		ChildSpan *prodigySpan `json:"child_span"`
+		Label     *string      `json:"label"`
+	}
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, `"relations" should be a list of {"head_span", "child_span", "label"} objects`
+	}
+	out := make([]annotations.RecordRelation, 0, len(items))
+	for i, it := range items {
+		if it.HeadSpan == nil || it.ChildSpan == nil || it.Label == nil {
+			return nil, fmt.Sprintf(`relation %d: "head_span", "child_span" and "label" are required`, i+1)
+		}
+		r := annotations.RecordRelation{Type: *it.Label}
+		for _, end := range []struct {
+			key string
+			ps  *prodigySpan
+			dst *int
+		}{{"head_span", it.HeadSpan, &r.From}, {"child_span", it.ChildSpan, &r.To}} {
+			s, reason := prodigySpanOf(*end.ps, tokens)
+			if reason != "" {
+				return nil, fmt.Sprintf("relation %d: %s: %s", i+1, end.key, reason)
+			}
+			at := slices.IndexFunc(spans, func(o annotations.RecordSpan) bool {
+				return o.Start == s.Start && o.End == s.End && o.Label == s.Label
+			})
+			if at < 0 {
+				return nil, fmt.Sprintf("relation %d: its %s %d–%d %q is not one of the example's spans", i+1, end.key, s.Start, s.End, s.Label)
+			}
+			*end.dst = at
+		}
+		out = append(out, r)
+	}
+	return out, ""
 }
 
 // prodigySpanOf reads a span from its character offsets, or from its tokens when it has none; with
@@ -205,14 +257,23 @@ func newProdigyWriter(w io.Writer, opts WriterOptions) *prodigyWriter {
 }
 
 type prodigyOutLine struct {
-	Text      string           `json:"text"`
-	Tokens    []prodigyToken   `json:"tokens"`
-	Spans     []prodigyOutSpan `json:"spans"`
-	Answer    string           `json:"answer,omitempty"`
-	ViewID    string           `json:"_view_id"`
-	Annotator string           `json:"_annotator_id,omitempty"`
-	Session   string           `json:"_session_id,omitempty"`
+	Text      string               `json:"text"`
+	Tokens    []prodigyToken       `json:"tokens"`
+	Spans     []prodigyOutSpan     `json:"spans"`
+	Relations []prodigyOutRelation `json:"relations,omitempty"`
+	Answer    string               `json:"answer,omitempty"`
+	ViewID    string               `json:"_view_id"`
+	Annotator string               `json:"_annotator_id,omitempty"`
+	Session   string               `json:"_session_id,omitempty"`
 	taskOut
+}
+
+type prodigyOutRelation struct {
+	Head      int            `json:"head"`
+	Child     int            `json:"child"`
+	HeadSpan  prodigyOutSpan `json:"head_span"`
+	ChildSpan prodigyOutSpan `json:"child_span"`
+	Label     string         `json:"label"`
 }
 
 type prodigyOutSpan struct {
@@ -240,6 +301,7 @@ func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 			line.Tokens[i] = prodigyToken{Text: string(runes[t.Start:t.End]), Start: o.at(t.Start), End: o.at(t.End), ID: i, WS: ws}
 		}
 		line.Spans = line.Spans[:0]
+		written := map[int64]prodigyOutSpan{}
 		for _, s := range spans {
 			// the first token that ends after the span's start, the last that starts before its end
 			ts := sort.Search(len(toks), func(i int) bool { return toks[i].End > s.Start })
@@ -249,6 +311,15 @@ func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 				continue
 			}
 			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label})
+			written[s.ID] = line.Spans[len(line.Spans)-1]
+		}
+		line.Relations = line.Relations[:0]
+		for _, r := range d.Relations {
+			head, ok1 := written[r.From]
+			child, ok2 := written[r.To]
+			if r.Annotator == annotator && ok1 && ok2 {
+				line.Relations = append(line.Relations, prodigyOutRelation{head.TokenEnd, child.TokenEnd, head, child, r.Type})
+			}
 		}
 		if line.Spans == nil {
 			line.Spans = []prodigyOutSpan{}

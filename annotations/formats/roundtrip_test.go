@@ -17,6 +17,8 @@ type carried struct {
 	statuses bool // each annotator's status
 	names    bool // document names, ids and metadata
 	exact    bool // the source id as such (not only the key exports write) and the first line
+	// relations between spans
+	relations bool
 }
 
 // roundTrips lists every format that Tagdesk both writes and reads, with what it carries, the file
@@ -25,12 +27,14 @@ var roundTrips = map[string]struct {
 	file    string
 	keeps   carried
 	offsets []Offsets
+	opts    WriterOptions // besides the offsets
 }{
-	JSONL:       {"export.jsonl", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
-	Doccano:     {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
-	SpaCy:       {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}},
-	Prodigy:     {"export.jsonl", carried{statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
-	LabelStudio: {"export.json", carried{notes: true, statuses: true, names: true}, []Offsets{CodePoints, UTF16}},
+	JSONL:                 {"export.jsonl", carried{notes: true, statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	Doccano:               {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	Doccano + "/entities": {"export.jsonl", carried{names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{DoccanoForm: DoccanoEntities}},
+	SpaCy:                 {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	Prodigy:               {"export.jsonl", carried{statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	LabelStudio:           {"export.json", carried{notes: true, statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 }
 
 // TestRoundTrip exports the corpus (decomposed accents, CRLF-born text, a byte-order mark, an emoji
@@ -40,10 +44,13 @@ var roundTrips = map[string]struct {
 // format carries them.
 func TestRoundTrip(t *testing.T) {
 	p := corpusProject(t)
-	for format, rt := range roundTrips {
+	for name, rt := range roundTrips {
+		format, _, _ := strings.Cut(name, "/")
 		for _, unit := range rt.offsets {
-			t.Run(format+"/"+string(unit), func(t *testing.T) {
-				out := export(t, p, format, annotations.ExportQuery{}, WriterOptions{Offsets: unit})
+			t.Run(name+"/"+string(unit), func(t *testing.T) {
+				opts := rt.opts
+				opts.Offsets = unit
+				out := export(t, p, format, annotations.ExportQuery{}, opts)
 				path := filepath.Join(t.TempDir(), rt.file)
 				if err := os.WriteFile(path, out, 0o644); err != nil {
 					t.Fatal(err)
@@ -81,6 +88,9 @@ func describeKept(t *testing.T, p *annotations.Project, keeps carried) string {
 				line = append(line, strconv.Quote(s.Note))
 			}
 			b.WriteString(strings.Join(line, " ") + "\n")
+		}
+		if keeps.relations {
+			b.WriteString(describeRelations(d))
 		}
 		if keeps.statuses {
 			for _, a := range d.Annotators {

@@ -101,10 +101,11 @@ type spacyWriter struct {
 	jsonOut
 	offsets              Offsets
 	overlapping, offWord int // spans left out of "ents"; spans not on word boundaries
+	relations            relationsLeftOut
 }
 
 func newSpaCyWriter(w io.Writer, opts WriterOptions) *spacyWriter {
-	return &spacyWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets}
+	return &spacyWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets, relations: relationsLeftOut{format: "spaCy"}}
 }
 
 type spacyOutLine struct {
@@ -122,6 +123,7 @@ type charSpanOut struct {
 }
 
 func (sw *spacyWriter) Write(d *annotations.ExportDocument) error {
+	sw.relations.add(d)
 	line := spacyOutLine{Text: d.Text, Title: d.Name, taskOut: newTaskOut(d)}
 	o := newOutOffsets(d.Text, sw.offsets)
 	var bounds map[int]bool // word boundaries, computed when a document has spans
@@ -160,7 +162,7 @@ func (sw *spacyWriter) Notices() []string {
 		out = append(out, fmt.Sprintf(`%s not start or end on a word boundary (Unicode's word rules); spaCy's Doc.char_span returns None for a span off its tokens unless alignment_mode is "expand" or "contract".`,
 			doDoes(sw.offWord, "span")))
 	}
-	return out
+	return append(out, sw.relations.notice()...)
 }
 
 func isAre(n int) string {

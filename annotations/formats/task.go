@@ -128,3 +128,38 @@ func eachAnnotator(d *annotations.ExportDocument, fn func(annotator string, span
 	}
 	return nil
 }
+
+// eachRelation calls fn with each relation of rels whose spans are both in spans, by their indexes
+// in spans.
+func eachRelation(spans []annotations.Span, rels []annotations.Relation, fn func(from, to int, typ string)) {
+	if len(rels) == 0 {
+		return
+	}
+	index := make(map[int64]int, len(spans))
+	for i, s := range spans {
+		index[s.ID] = i
+	}
+	for _, r := range rels {
+		from, ok1 := index[r.From]
+		to, ok2 := index[r.To]
+		if ok1 && ok2 {
+			fn(from, to, r.Type)
+		}
+	}
+}
+
+// relationsLeftOut counts the relations a writer whose format cannot carry them left out.
+type relationsLeftOut struct {
+	format string // the format's name for the notice
+	n      int
+}
+
+func (r *relationsLeftOut) add(d *annotations.ExportDocument) { r.n += len(d.Relations) }
+
+// notice is the sentence that counts them, or nothing.
+func (r *relationsLeftOut) notice() []string {
+	if r.n == 0 {
+		return nil
+	}
+	return []string{plural(r.n, "1 relation was", "%d relations were") + " left out: " + r.format + " cannot carry relations."}
+}
