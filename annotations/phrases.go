@@ -36,7 +36,7 @@ type wordBounds struct {
 	s      string
 	index  *text.Index // of s; nil until needed
 	starts []int       // the starts of the words, sorted; nil until needed
-	ends   []int // their ends
+	ends   []int       // their ends
 }
 
 // foldPhrase folds s code point by code point: white space other than line ends becomes a space
