@@ -375,7 +375,7 @@ func TestAssistanceActions(t *testing.T) {
 	})
 	type key struct {
 		start, end int
-		label string
+		label      string
 	}
 	isGold := map[key]bool{}
 	for _, g := range gold {
