@@ -41,7 +41,8 @@ func metadata() fyne.AppMetadata {
 	}
 }
 
-var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand, relationTypesCommand}
+var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand,
+	relationTypesCommand, suggestCommand, rulesCommand}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

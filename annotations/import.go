@@ -39,6 +39,17 @@ type Record struct {
 	Notices map[Notice]int
 }
 
+// documentName is the name of the document a record adds: its name, else its id, else FILE:LINE.
+func (r *Record) documentName() string {
+	switch {
+	case r.Name != "":
+		return r.Name
+	case r.ID != "":
+		return r.ID
+	}
+	return fmt.Sprintf("%s:%d", baseName(r.File), r.Line)
+}
+
 // Notice is a sentence an import report gives about what a reader met: One when it met it once, else
 // Many with %d for the count. The places follow it.
 type Notice struct{ One, Many string }
@@ -61,6 +72,7 @@ type RecordSpan struct {
 	Text       *string // when set, must equal the record's text at [Start, End)
 	Annotator  string  // "" takes the import's default annotator
 	Note       string
+	Score      *float64 // a model's confidence in a predicted span, nil when none is given
 }
 
 // RecordRelation is a relation as a reader found it: From and To index the record's Spans, which
@@ -442,14 +454,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		return nil // keep checking the rest, write nothing
 	}
 
-	name := rec.Name
-	if name == "" {
-		name = rec.ID
-	}
-	if name == "" {
-		name = fmt.Sprintf("%s:%d", baseName(rec.File), rec.Line)
-	}
-	d, added, err := im.p.insertDocument(im.ctx, im.tx, newDocument(name, rec.ID, meta, normText), normText)
+	d, added, err := im.p.insertDocument(im.ctx, im.tx, newDocument(rec.documentName(), rec.ID, meta, normText), normText)
 	if err != nil {
 		return err
 	}

@@ -254,6 +254,12 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 			return fmt.Errorf("migrate to 1: %w", err)
 		}
 	}
+	if target == len(migrations) && p.created {
+		// A new project starts with the default rules; an existing one gets them on request.
+		if _, err := addDefaultRules(ctx, tx); err != nil {
+			return fmt.Errorf("migrate to %d: %w", target, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", target)); err != nil {
 		return fmt.Errorf("migrate to %d: %w", target, err)
 	}

@@ -44,3 +44,10 @@ func Samples() []Sample {
 	}
 	return out
 }
+
+// DefaultRules are the suggestion rules of a new project, as a JSON array of objects with label, kind
+// ("regex" or "words"), pattern (a regular expression) or words (a word list, one entry per element),
+// case_sensitive and note.
+//
+//go:embed rules.json
+var DefaultRules []byte

@@ -148,6 +148,9 @@ type ReadOptions struct {
 	// Offsets is the unit of the span offsets in the files; "" is CodePoints. It applies to the JSON
 	// formats; brat counts code points by definition.
 	Offsets Offsets
+	// Predictions reads a Label Studio file's predictions as the spans, with their scores, and leaves
+	// its annotations out: for importing a model's predictions as suggestions.
+	Predictions bool
 }
 
 // Open returns one reader over all paths, in order: files, and folders searched recursively for files
@@ -163,7 +166,7 @@ func Open(paths []string, format string, stdin io.Reader) Reader {
 
 // OpenWith is Open with every reading option.
 func OpenWith(paths []string, opts ReadOptions, stdin io.Reader) Reader {
-	m := &multiReader{format: opts.Format, offsets: opts.Offsets, stdin: stdin}
+	m := &multiReader{format: opts.Format, offsets: opts.Offsets, predictions: opts.Predictions, stdin: stdin}
 	for _, p := range paths {
 		m.sources = append(m.sources, m.expand(p)...)
 	}
@@ -190,6 +193,8 @@ type multiReader struct {
 	sources []source
 	cur     annotations.RecordReader
 	closer  io.Closer
+
+	predictions bool // Label Studio files: read the predictions (ReadOptions.Predictions)
 
 	// progress: read counts the sources done, pos the one being read, of size bytes
 	total, read int64
@@ -355,6 +360,9 @@ func (m *multiReader) open(s source) error {
 		m.closeCurrent()
 		return &annotations.ImportError{File: s.display, Reason: fmt.Sprintf("unknown import format %q (use %s)",
 			format, strings.Join(ImportFormats, ", "))}
+	}
+	if format == LabelStudio && m.predictions {
+		mk = NewLabelStudioPredictionsReader
 	}
 	m.cur = mk(r, s.display)
 	if m.offsets == UTF16 {

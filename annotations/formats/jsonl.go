@@ -14,11 +14,14 @@ import (
 // Tagdesk JSONL: one document per line,
 //
 //	{"id": "...", "name": "...", "text": "...", "meta": {...},
-//	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "..."}],
+//	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "...",
+//	            "score": 0.93}],
 //	 "status": {"alice": "done"},
 //	 "relations": [{"from": 0, "to": 1, "type": "attributed_to"}]}
 //
-// A relation's "from" and "to" are indexes in "spans", from 0.
+// A relation's "from" and "to" are indexes in "spans", from 0. "score" is a model's confidence in a
+// predicted span: any finite number (usually 0 to 1); only tagdesk suggest import uses it, an import of
+// spans ignores it.
 // Only "text" is required. Offsets are code points over "text". Unknown fields are refused, so a
 // misspelt field or a file of another format is not half-read.
 
@@ -50,6 +53,7 @@ type jsonlSpan struct {
 	Text      *string         `json:"text"`
 	Annotator string          `json:"annotator"`
 	Note      string          `json:"note"`
+	Score     *float64        `json:"score"`
 }
 
 func parseJSONL(line []byte, rec *annotations.Record) string {
@@ -86,7 +90,7 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		if reason := decodeItem(raw, &s, "span", i); reason != "" {
 			return reason
 		}
-		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note}
+		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note, Score: s.Score}
 		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
 			return fmt.Sprintf("span %d: %s", i+1, reason)
 		}

@@ -113,6 +113,14 @@ func NewLabelStudioReader(r io.Reader, file string) annotations.RecordReader {
 	return &labelStudioReader{file: file, r: bufio.NewReaderSize(r, 1<<16), line: 1}
 }
 
+// NewLabelStudioPredictionsReader returns a reader of a Label Studio JSON export from r that reads the
+// predictions (pre-annotations) instead of the annotations, for importing them as suggestions: each
+// record's spans are its task's predicted regions, with the result's "score", else the prediction's.
+// Annotations are left out.
+func NewLabelStudioPredictionsReader(r io.Reader, file string) annotations.RecordReader {
+	return &labelStudioReader{file: file, r: bufio.NewReaderSize(r, 1<<16), line: 1, predictions: true}
+}
+
 // labelStudioReader splits the file into tasks itself, rather than with a json.Decoder, to know the
 // line each task starts on also when the JSON is broken or cut short.
 type labelStudioReader struct {
@@ -124,6 +132,8 @@ type labelStudioReader struct {
 	endNL  bool // the file ends with a line break: the line counted after it is not one
 	tasks  int  // tasks met
 	buf    []byte
+
+	predictions bool // read the predictions as the spans, not the annotations
 }
 
 type lsState int
@@ -235,7 +245,7 @@ func (lr *labelStudioReader) task() (*annotations.Record, error) {
 	}
 	lr.next()
 	rec := &annotations.Record{File: lr.file, Line: line}
-	if reason := parseLabelStudioTask(raw, lr.tasks, line, rec); reason != "" {
+	if reason := parseLabelStudioTask(raw, lr.tasks, line, rec, lr.predictions); reason != "" {
 		return nil, &annotations.ImportError{File: lr.file, Line: line, Reason: reason}
 	}
 	return rec, nil
@@ -372,8 +382,9 @@ type lsTask struct {
 	index *text.Index
 }
 
-// parseLabelStudioTask reads task n, raw, which starts on line; it returns why it cannot.
-func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record) string {
+// parseLabelStudioTask reads task n, raw, which starts on line; it returns why it cannot. With
+// predictions, the spans are the predictions' and annotations are not read.
+func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record, predictions bool) string {
 	t := &lsTask{where: fmt.Sprintf("task %d", n), line: line}
 	if !utf8.Valid(raw) {
 		i := invalidUTF8(raw)
@@ -421,6 +432,9 @@ func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record) stri
 		return t.where + ": " + reason
 	}
 	for i, a := range list {
+		if predictions {
+			break
+		}
 		if reason := t.annotation(a, rec); reason != "" {
 			return lsAt(fmt.Sprintf("%s, annotation %d", t.where, i+1), reason)
 		}
@@ -431,6 +445,7 @@ func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record) stri
 	for i, p := range list {
 		var pred struct {
 			Result json.RawMessage `json:"result"`
+			Score  *float64        `json:"score"`
 		}
 		if err := json.Unmarshal(p, &pred); err != nil {
 			return fmt.Sprintf("%s, prediction %d: %s", t.where, i+1, jsonProblem(err))
@@ -439,7 +454,16 @@ func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record) stri
 		if reason != "" {
 			return lsAt(fmt.Sprintf("%s, prediction %d", t.where, i+1), reason)
 		}
-		rec.Notify(lsPredicted, res.items)
+		if !predictions {
+			rec.Notify(lsPredicted, res.items)
+			continue
+		}
+		for _, s := range res.spans {
+			if s.Score == nil {
+				s.Score = pred.Score
+			}
+			rec.Spans = append(rec.Spans, s)
+		}
 	}
 	if drafts, reason := lsList(fields["drafts"], "drafts"); reason == "" {
 		rec.Notify(lsDrafts, len(drafts))
@@ -636,6 +660,7 @@ type lsResult struct {
 	ID    json.RawMessage `json:"id"`
 	Type  *string         `json:"type"`
 	Value json.RawMessage `json:"value"`
+	Score *float64        `json:"score"` // a prediction's confidence in this result
 }
 
 // results reads a result list. It serves annotations and predictions alike.
@@ -678,6 +703,7 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 				other(*r.Type)
 			}
 			for _, s := range spans {
+				s.Score = r.Score
 				regions[id] = append(regions[id], len(res.spans))
 				res.spans = append(res.spans, s)
 			}
