@@ -44,6 +44,16 @@ var Shortcuts = []shortcutGroup{
 		{"Ctrl+Z", "undo"},
 		{"Ctrl+Shift+Z / Ctrl+Y", "redo"},
 	}},
+	{"Assisted annotation", []shortcut{
+		{"n / Shift+N", "go to the next / previous suggestion (dashed outline); a click on one goes to it"},
+		{"Enter", "accept the suggestion as its label"},
+		{"Label key (1 … 9, a, f…)", "accept the suggestion as that label"},
+		{"Backspace / Delete", "reject the suggestion: it is not offered again"},
+		{"Ctrl+Shift+A", "accept every suggestion in the document (one undo takes them back)"},
+		{"Ctrl+P / Ctrl+Shift+P", "after labelling, label the other occurrences in the document / in every document"},
+		{"r", "link the selected span (a claim) to another (its source): pick it from a list; again unlinks"},
+		{"Ctrl+click on a span", "link the selected span to it (attributed_to); again unlinks"},
+	}},
 	{"Documents", []shortcut{
 		{"Ctrl+Enter", "mark the document done and open the next one not done"},
 		{"Page Down / Page Up", "next / previous document"},

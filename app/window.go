@@ -42,6 +42,8 @@ type Window struct {
 
 	view    *ArticleView
 	find    *FindBar
+	propBar *PropagateBar
+	prop    propagation
 	nav     *Navigator
 	panel   *LabelPanel
 	status  *widget.Label
@@ -58,10 +60,11 @@ type Window struct {
 	reviewBtn   *widget.Button
 	review      reviewState
 
-	labels []annotations.Label
-	doc    annotations.Document // the open document (ID 0: none)
-	spans  []annotations.Span   // its spans by the annotator, as the store has them
-	state  annotations.Status
+	labels   []annotations.Label
+	relTypes []annotations.RelationType
+	doc      annotations.Document // the open document (ID 0: none)
+	spans    []annotations.Span   // its spans by the annotator, as the store has them
+	state    annotations.Status
 
 	work   pending       // background loads, for tests
 	loaded chan struct{} // closed when the first document (or none) is shown
@@ -114,8 +117,10 @@ func (w *Window) build() {
 	w.view.OnTypedRune = w.typedRune
 	w.view.OnTypedKey = w.typedKey
 	w.view.OnSpanResized = w.resize
+	w.view.OnLinkRequested = w.linkSpans
 	w.find = NewFindBar(w.view)
 	w.find.OnClosed = func() { w.centre.Refresh(); w.focusView() }
+	w.buildPropagate()
 
 	w.nav = NewNavigator()
 	w.nav.OnSelected = w.open
@@ -142,12 +147,13 @@ func (w *Window) build() {
 		w.importButton(),
 		widget.NewButtonWithIcon("Export…", theme.UploadIcon(), w.exportFiles),
 		widget.NewButtonWithIcon("Labels…", theme.ColorPaletteIcon(), w.editLabels),
+		widget.NewButtonWithIcon("Rules…", theme.SearchReplaceIcon(), w.editRules),
 		w.reviewBtn,
 		widget.NewButtonWithIcon("Agreement…", theme.GridIcon(), w.showAgreement),
 		w.undoBtn, w.redoBtn,
 		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), w.showHelp),
 	)
-	w.centre = container.NewBorder(w.find, nil, nil, nil, w.view)
+	w.centre = container.NewBorder(container.NewVBox(w.find, w.propBar), nil, nil, nil, w.view)
 	w.side = container.NewStack(w.panel)
 	right := container.NewHSplit(w.centre, w.side)
 	right.Offset = 0.74
@@ -178,6 +184,9 @@ func (w *Window) registerShortcuts() {
 	add(fyne.KeyEnter, ctrl, w.doneAndNext)
 	add(fyne.KeyK, ctrl, w.openPalette)
 	add(fyne.KeyR, ctrl|shift, func() { w.setReviewing(!w.review.on) })
+	add(fyne.KeyA, ctrl|shift, w.acceptAllSuggestions)
+	add(fyne.KeyP, ctrl, func() { w.propBar.Label(false) })
+	add(fyne.KeyP, ctrl|shift, func() { w.propBar.Label(true) })
 	add(fyne.KeyEqual, ctrl, func() { w.zoom(2) })
 	add(fyne.KeyEqual, ctrl|shift, func() { w.zoom(2) })
 	add(fyne.KeyPlus, ctrl, func() { w.zoom(2) })
@@ -305,7 +314,8 @@ func (w *Window) setLabels(labels []annotations.Label) {
 // open shows document id, read off the UI goroutine.
 func (w *Window) open(id int64) {
 	w.panel.saveNote()
-	editor, reviewing := w.editor(), w.review.on
+	w.stopPropagation()
+	editor, reviewing, minScore := w.editor(), w.review.on, w.minScore()
 	w.work.Go(func() {
 		doc, err := w.project.Document(w.ctx, id)
 		var s string
@@ -324,6 +334,10 @@ func (w *Window) open(id int64) {
 		if err == nil && reviewing {
 			rd, err = w.project.ReviewDocument(w.ctx, id)
 		}
+		var assist assistData
+		if err == nil {
+			assist, err = w.readAssist(id, editor, minScore)
+		}
 		seg, finder := text.Segment(s), text.NewFinder(s) // the slow part of opening, done here
 		fyne.Do(func() {
 			defer w.signalLoaded()
@@ -337,6 +351,7 @@ func (w *Window) open(id int64) {
 			w.doc, w.spans, w.state = doc, spans, state
 			w.review.editing = false
 			w.view.SetSegmentedDocument(s, seg, spans)
+			w.showAssist(assist)
 			w.find.SetFinder(finder)
 			w.panel.SetSpans(w.view.Spans(), 0)
 			w.nav.SetCurrent(id)
@@ -367,6 +382,7 @@ func (w *Window) reloadSpans(selected int64) {
 		}
 		w.spans, w.state = spans, state
 	}
+	w.reloadAssist()
 	w.showSpans(selected)
 }
 
@@ -405,7 +421,7 @@ func (w *Window) labelForKey(r rune) (string, bool) {
 }
 
 func (w *Window) typedRune(r rune) {
-	if w.reviewRune(r) {
+	if w.reviewRune(r) || w.assistRune(r) {
 		return
 	}
 	if label, ok := w.labelForKey(r); ok {
@@ -418,6 +434,9 @@ func (w *Window) typedRune(r rune) {
 }
 
 func (w *Window) typedKey(ev *fyne.KeyEvent) bool {
+	if w.assistKey(ev) {
+		return true
+	}
 	switch ev.Name {
 	case fyne.KeyDelete, fyne.KeyBackspace:
 		w.deleteSelected()
@@ -470,6 +489,7 @@ func (w *Window) apply(label string) {
 			w.state = annotations.StatusInProgress
 		}
 		w.done(fmt.Sprintf("Added %s.", label))
+		w.offerPropagation(s)
 	} else {
 		w.done(fmt.Sprintf("That %s span was already there.", label))
 	}
@@ -494,6 +514,7 @@ func (w *Window) deleteSelected() {
 		}
 	}
 	w.done(fmt.Sprintf("Removed the %s span.", s.Label))
+	w.reloadAssist() // its relations went with it
 	w.showSpans(0)
 }
 
@@ -618,6 +639,11 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Merge annotators' project files…", "", w.mergeFiles},
 		{"Export…", "", w.exportFiles},
 		{"Edit the label set…", "", w.editLabels},
+		{"Next suggestion", "n", func() { w.assistRune('n') }},
+		{"Accept all suggestions in this document", "Ctrl+Shift+A", w.acceptAllSuggestions},
+		{"Link the selected span to another (relation)…", "r", w.pickRelation},
+		{"Edit rules…", "", w.editRules},
+		{"Run the rules on every document", "", w.runRulesOnCorpus},
 		{"Review mode on or off", "Ctrl+Shift+R", func() { w.setReviewing(!w.review.on) }},
 		{"Accept agreed spans into the gold layer", "", w.acceptAgreed},
 		{"Agreement between annotators…", "", w.showAgreement},
@@ -724,12 +750,20 @@ func (w *Window) selectionChanged() {
 		if s.Note != "" {
 			fmt.Fprintf(&b, "  ✎ %s", excerpt(s.Note, 40))
 		}
+		if rel := w.relationsText(s); rel != "" {
+			b.WriteString("  " + rel)
+		}
+	} else if sg, ok := w.view.CurrentSuggestion(); ok {
+		b.WriteString(w.suggestionText(sg))
 	} else if sel := w.view.Selection(); sel.End > sel.Start {
 		fmt.Fprintf(&b, "%d–%d  “%s”  (%d characters): press a label key", sel.Start, sel.End, excerpt(w.view.Text(sel.Start, sel.End), 60), sel.End-sel.Start)
 	} else {
 		fmt.Fprintf(&b, "caret at %d", sel.Start)
 	}
 	fmt.Fprintf(&b, "   ·   %s, %s, %d spans", w.doc.Name, statusText(w.state), len(w.spans))
+	if n := len(w.view.Suggestions()); n > 0 {
+		fmt.Fprintf(&b, ", %d suggestions (n)", n)
+	}
 	w.status.SetText(b.String())
 	w.panel.SetSelected(w.panelSelection())
 }
