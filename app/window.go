@@ -644,6 +644,7 @@ func (w *Window) paletteItems() []paletteItem {
 		{"Link the selected span to another (relation)…", "r", w.pickRelation},
 		{"Edit rules…", "", w.editRules},
 		{"Run the rules on every document", "", w.runRulesOnCorpus},
+		{"Suggestion score threshold…", "", w.askMinScore},
 		{"Review mode on or off", "Ctrl+Shift+R", func() { w.setReviewing(!w.review.on) }},
 		{"Accept agreed spans into the gold layer", "", w.acceptAgreed},
 		{"Agreement between annotators…", "", w.showAgreement},

@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/tagdesk/tagdesk/annotations"
 )
@@ -438,4 +441,34 @@ func (w *Window) propagate(corpus bool) {
 func (w *Window) stopPropagation() {
 	w.prop.gen++
 	w.propBar.Close()
+}
+
+// askMinScore asks for the lowest model score a suggestion needs to be shown.
+func (w *Window) askMinScore() {
+	w.Canvas().Unfocus()
+	value := widget.NewLabel("")
+	slider := widget.NewSlider(0, 1)
+	slider.Step = 0.05
+	show := func(f float64) {
+		if f == 0 {
+			value.SetText("every suggestion is shown")
+		} else {
+			value.SetText(fmt.Sprintf("suggestions a model scored below %.2f are hidden (those without a score always show)", f))
+		}
+	}
+	slider.OnChanged = show
+	slider.SetValue(w.minScore())
+	show(slider.Value)
+	value.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Suggestion score threshold", "Apply", "Cancel", container.NewVBox(slider, value), func(ok bool) {
+		w.focusView()
+		if !ok {
+			return
+		}
+		w.app.Preferences().SetFloat(prefMinScore, slider.Value)
+		w.reloadAssist()
+		w.selectionChanged()
+	}, w.Window)
+	d.Resize(fyne.NewSize(460, 200))
+	d.Show()
 }

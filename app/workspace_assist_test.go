@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/formats"
 )
 
 // storeRelations describes the relations alice has in the open document as "FROM -type-> TO", with the
@@ -268,5 +269,32 @@ func TestWorkspacePropagation(t *testing.T) {
 	w.Wait()
 	if w.propBar.Visible() {
 		t.Error("the bar stayed open on another document")
+	}
+}
+
+func TestWorkspaceScoreThreshold(t *testing.T) {
+	w, p, _ := newWorkspace(t)
+	line := fmt.Sprintf(`{"text": %q, "spans": [{"start": 2, "end": 6, "label": "actor", "score": 0.9}, {"start": 30, "end": 40, "label": "actor", "score": 0.3}, {"start": 7, "end": 13, "label": "weapon"}]}`, article)
+	if _, err := p.ImportSuggestions(context.Background(), formats.NewJSONLReader(strings.NewReader(line), "model.jsonl"),
+		annotations.SuggestionImportOptions{Source: "ner-v2"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		min  float64
+		want int
+	}{{0, 3}, {0.5, 2}, {0.95, 1}} {
+		w.app.Preferences().SetFloat(prefMinScore, tc.min)
+		w.open(w.doc.ID)
+		w.Wait()
+		if got := len(w.view.Suggestions()); got != tc.want {
+			t.Errorf("threshold %.2f: %d suggestions shown, want %d", tc.min, got, tc.want)
+		}
+	}
+	w.app.Preferences().SetFloat(prefMinScore, 0)
+	w.open(w.doc.ID)
+	w.Wait()
+	w.view.TypedRune('n')
+	if !strings.Contains(w.status.Text, "(ner-v2, score 0.90)") {
+		t.Errorf("the status line does not name the model and score: %q", w.status.Text)
 	}
 }
