@@ -431,13 +431,10 @@ func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesRepor
 		}
 		defer ins.Close()
 		now := formatTime(p.now())
-		return p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+		store := func(id int64, ms []RuleMatch) error {
 			rep.Documents++
 			rep.ByDocument[id] = 0
-			if len(m.rules) == 0 {
-				return nil
-			}
-			for _, x := range m.match(s) {
+			for _, x := range ms {
 				res, err := ins.ExecContext(sqlCtx, id, labels.ids[x.Label], x.Start, x.End, SourceRules, nil, now)
 				if err != nil {
 					return fmt.Errorf("run rules on document %d: %w", id, err)
@@ -448,6 +445,26 @@ func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesRepor
 				}
 			}
 			return nil
+		}
+		if workers := poolWorkers(len(documentIDs)); len(m.rules) > 0 && (documentIDs == nil || workers > 1) {
+			// Texts are matched on other goroutines while this one stores what they found.
+			pool, err := newMatchPool(rules, workers)
+			if err != nil {
+				return err
+			}
+			defer pool.close()
+			if err := p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+				return pool.add(id, s, store)
+			}); err != nil {
+				return err
+			}
+			return pool.flush(0, store)
+		}
+		return p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+			if len(m.rules) == 0 {
+				return store(id, nil)
+			}
+			return store(id, m.match(s))
 		})
 	})
 	if err != nil {
