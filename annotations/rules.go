@@ -53,8 +53,10 @@ const SettingRulesOnOpen = "rules_on_open"
 type compiledRule struct {
 	Rule
 	re      *regexp.Regexp
-	group   int      // the submatch suggested: 0, or the group named span
-	phrases []string // a word list's entries, prepared (see preparePhrase)
+	scan    *startScanner // where re's matches start; nil when it cannot tell (see rules_scan.go)
+	starts  []int         // scratch of scan
+	group   int           // the submatch suggested: 0, or the group named span
+	phrases []string      // a word list's entries, prepared (see preparePhrase)
 }
 
 // compileRule checks r's pattern and prepares it; the error is a sentence for users.
@@ -74,6 +76,7 @@ func compileRule(r Rule) (*compiledRule, error) {
 			return nil, userError(err, "The regular expression %s is not valid: %s.", excerpt(r.Pattern), regexProblem(err))
 		}
 		c.re = re
+		c.scan = newStartScanner(pattern)
 		if i := re.SubexpIndex("span"); i > 0 {
 			c.group = i
 		}
@@ -107,15 +110,11 @@ func regexProblem(err error) string {
 // match adds the matches of c in t to out.
 func (c *compiledRule) match(t *phraseText, out []RuleMatch) []RuleMatch {
 	if c.re != nil {
+		if fast, ok := c.matchFrom(t, out); ok {
+			return fast
+		}
 		for _, m := range c.re.FindAllStringSubmatchIndex(t.s, -1) {
-			a, b := m[2*c.group], m[2*c.group+1]
-			if a < 0 || a == b {
-				continue // the group took no part, or an empty match
-			}
-			start, end := t.words.codePoint(a), t.words.codePoint(b)
-			if t.words.onBoundaries(start, end) {
-				out = append(out, RuleMatch{start, end, c.Label, c.ID})
-			}
+			out = c.add(t, m, 0, out)
 		}
 		return out
 	}
@@ -125,6 +124,45 @@ func (c *compiledRule) match(t *phraseText, out []RuleMatch) []RuleMatch {
 		})
 	}
 	return out
+}
+
+// add adds the submatch of c in m, offsets after byte at of t, if it is on word boundaries.
+func (c *compiledRule) add(t *phraseText, m []int, at int, out []RuleMatch) []RuleMatch {
+	a, b := m[2*c.group], m[2*c.group+1]
+	if a < 0 || a == b {
+		return out // the group took no part, or an empty match
+	}
+	start, end := t.words.codePoint(at+a), t.words.codePoint(at+b)
+	if t.words.onBoundaries(start, end) {
+		out = append(out, RuleMatch{start, end, c.Label, c.ID})
+	}
+	return out
+}
+
+// matchFrom adds the matches of c's regex in t as FindAllStringSubmatchIndex finds them, running
+// it only from where c.scan says a match starts. It returns false, and out as it was, when c has
+// no scanner or t is not valid UTF-8.
+func (c *compiledRule) matchFrom(t *phraseText, out []RuleMatch) ([]RuleMatch, bool) {
+	if c.scan == nil {
+		return out, false
+	}
+	var ok bool
+	if c.starts, ok = c.scan.starts(t.s, c.starts); !ok {
+		return out, false
+	}
+	n, p := len(out), 0
+	for _, q := range c.starts {
+		if q < p {
+			continue // inside the last match
+		}
+		m := c.re.FindStringSubmatchIndex(t.s[q:])
+		if m == nil || m[0] != 0 || m[1] == 0 {
+			return out[:n], false // cannot happen (see rules_scan.go); the plain way is right anyway
+		}
+		out = c.add(t, m, q, out)
+		p = q + m[1]
+	}
+	return out, true
 }
 
 // matcher runs compiled rules over texts. Word lists are grouped by case sensitivity, so that each
@@ -393,13 +431,10 @@ func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesRepor
 		}
 		defer ins.Close()
 		now := formatTime(p.now())
-		return p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+		store := func(id int64, ms []RuleMatch) error {
 			rep.Documents++
 			rep.ByDocument[id] = 0
-			if len(m.rules) == 0 {
-				return nil
-			}
-			for _, x := range m.match(s) {
+			for _, x := range ms {
 				res, err := ins.ExecContext(sqlCtx, id, labels.ids[x.Label], x.Start, x.End, SourceRules, nil, now)
 				if err != nil {
 					return fmt.Errorf("run rules on document %d: %w", id, err)
@@ -410,6 +445,26 @@ func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesRepor
 				}
 			}
 			return nil
+		}
+		if workers := poolWorkers(len(documentIDs)); len(m.rules) > 0 && (documentIDs == nil || workers > 1) {
+			// Texts are matched on other goroutines while this one stores what they found.
+			pool, err := newMatchPool(rules, workers)
+			if err != nil {
+				return err
+			}
+			defer pool.close()
+			if err := p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+				return pool.add(id, s, store)
+			}); err != nil {
+				return err
+			}
+			return pool.flush(0, store)
+		}
+		return p.eachText(ctx, tx, documentIDs, func(id int64, s string) error {
+			if len(m.rules) == 0 {
+				return store(id, nil)
+			}
+			return store(id, m.match(s))
 		})
 	})
 	if err != nil {
