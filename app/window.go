@@ -44,17 +44,20 @@ type Window struct {
 	find    *FindBar
 	propBar *PropagateBar
 	prop    propagation
-	nav     *Navigator
-	panel   *LabelPanel
-	status  *widget.Label
-	saved   *widget.Label
-	who     *widget.Button
-	undoBtn *widget.Button
-	redoBtn *widget.Button
-	palette *Palette
-	centre  *fyne.Container  // the find bar over the article view
-	side    *fyne.Container  // the label panel, or the review panel in review mode
-	split   *container.Split // the article view and the side panels
+	// noOffers stops the propagation bar's background search (for tests: Fyne's test driver runs
+	// fyne.Do on the calling goroutine, so a search not waited for races with the test)
+	noOffers bool
+	nav      *Navigator
+	panel    *LabelPanel
+	status   *widget.Label
+	saved    *widget.Label
+	who      *widget.Button
+	undoBtn  *widget.Button
+	redoBtn  *widget.Button
+	palette  *Palette
+	centre   *fyne.Container  // the find bar over the article view
+	side     *fyne.Container  // the label panel, or the review panel in review mode
+	split    *container.Split // the article view and the side panels
 
 	reviewPanel *ReviewPanel
 	reviewBtn   *widget.Button

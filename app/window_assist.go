@@ -378,6 +378,9 @@ func (w *Window) buildPropagate() {
 // offerPropagation looks, off the UI goroutine, for the other occurrences of span s's text, in its
 // document and in the corpus, and offers to label them.
 func (w *Window) offerPropagation(s annotations.Span) {
+	if w.noOffers {
+		return
+	}
 	w.prop.gen++
 	gen := w.prop.gen
 	q := annotations.OccurrenceQuery{DocumentID: s.DocumentID, Needle: w.view.Text(s.Start, s.End), SkipStart: s.Start, SkipEnd: s.End,

@@ -66,6 +66,7 @@ func addSpan(t *testing.T, p *annotations.Project, d annotations.Document, annot
 func openWindow(t *testing.T, a fyne.App, p *annotations.Project, annotator string) *Window {
 	t.Helper()
 	w := NewWindow(a, p, annotator)
+	w.noOffers = true // tests of propagation turn it back on and wait for the search
 	t.Cleanup(func() { w.Wait(); w.Close() })
 	waitLoaded(t, w)
 	w.Wait()

@@ -219,6 +219,7 @@ func TestWorkspacePropagation(t *testing.T) {
 		annotations.NewDocument{Name: "b.txt", Text: "Selon Wagner, 40 morts."},
 		annotations.NewDocument{Name: "c.txt", Text: "Rien ici."})
 	w := openWindow(t, a, p, "alice")
+	w.noOffers = false
 	count := func(id int64) int { return len(storeSpans(t, p, id, "alice")) }
 
 	selectText(t, w, "Wagner")
