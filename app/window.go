@@ -492,11 +492,13 @@ func (w *Window) apply(label string) {
 			w.state = annotations.StatusInProgress
 		}
 		w.done(fmt.Sprintf("Added %s.", label))
-		w.offerPropagation(s)
 	} else {
 		w.done(fmt.Sprintf("That %s span was already there.", label))
 	}
 	w.showSpans(s.ID)
+	if added {
+		w.offerPropagation(s) // last: the search runs on while the user goes on
+	}
 }
 
 func (w *Window) deleteSelected() {

@@ -229,12 +229,16 @@ func TestWorkspacePropagation(t *testing.T) {
 		t.Fatalf("after labelling Wagner the bar shows %v %q", w.propBar.Visible(), w.propBar.message.Text)
 	}
 	// match case: "wagner" is no longer counted
-	w.propBar.matchCase.SetChecked(true)
+	// (the check's own callback does this; Fyne's test driver would run the search's fyne.Do while the
+	// check still refreshes itself)
+	w.propBar.SetMatchCase(true)
+	w.offerPropagation(w.prop.span)
 	w.Wait()
 	if !strings.Contains(w.propBar.message.Text, "1 more here, 1 in 1 other document") {
 		t.Errorf("with match case the bar shows %q", w.propBar.message.Text)
 	}
-	w.propBar.matchCase.SetChecked(false)
+	w.propBar.SetMatchCase(false)
+	w.offerPropagation(w.prop.span)
 	w.Wait()
 
 	typeShortcut(w, custom(fyne.KeyP, ctrlKey)) // here only
@@ -266,6 +270,7 @@ func TestWorkspacePropagation(t *testing.T) {
 	// opening another document withdraws the offer
 	selectText(t, w, "hommes")
 	w.view.TypedRune('a')
+	w.Wait()
 	w.open(docs[2].ID)
 	w.Wait()
 	if w.propBar.Visible() {
