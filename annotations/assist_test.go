@@ -135,6 +135,11 @@ func TestSuggestionsAcceptRejectUndo(t *testing.T) {
 	if err != nil || rep.ByDocument[d.ID] != 2 {
 		t.Fatalf("RunRules: %+v, %v", rep, err)
 	}
+	// the same document given twice is run once, and its suggestions counted
+	rep, err = p.RunRules(ctx, []int64{d.ID, d.ID})
+	if err != nil || rep.Documents != 1 || rep.Suggestions != 2 || rep.ByDocument[d.ID] != 2 {
+		t.Fatalf("RunRules on the document twice: %+v, %v", rep, err)
+	}
 	// a model suggests the same figure with a score, and another below the minimum
 	five, low := 0.9, 0.2
 	for _, s := range []struct {

@@ -262,10 +262,7 @@ func (e *assistEdit) remove(ctx context.Context, tx *sql.Tx) error {
 // changeRejections adds (forward) or removes the edit's rejections within tx.
 func (e *assistEdit) changeRejections(ctx context.Context, h *History, tx *sql.Tx, forward bool, kept []bool) error {
 	for i, j := range e.rejections {
-		lid, err := labelID(ctx, tx, j.label)
-		if errors.Is(err, ErrNotFound) && !e.initial {
-			return conflict("the label %q no longer exists", j.label)
-		}
+		lid, err := e.target(ctx, tx, forward, j.documentID, j.label)
 		if err != nil {
 			return err
 		}
@@ -275,9 +272,6 @@ func (e *assistEdit) changeRejections(ctx context.Context, h *History, tx *sql.T
 		}
 		var res sql.Result
 		if forward {
-			if _, err := documentLength(ctx, tx, j.documentID); err != nil {
-				return notFoundConflict(err, "the document no longer exists")
-			}
 			res, err = tx.ExecContext(ctx, `INSERT INTO suggestion_rejections (document_id, annotator_id, label_id, start, "end", created_at)
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, j.documentID, aid, lid, j.start, j.end, formatTime(h.p.now()))
 		} else {
@@ -287,14 +281,8 @@ func (e *assistEdit) changeRejections(ctx context.Context, h *History, tx *sql.T
 		if err != nil {
 			return fmt.Errorf("rejection: %w", err)
 		}
-		n, _ := res.RowsAffected()
-		switch {
-		case n == 1:
-			kept[i] = true
-		case forward && !e.initial:
-			return conflict("the suggestion was rejected elsewhere")
-		case !forward:
-			return conflict("the rejection was undone elsewhere")
+		if kept[i], err = e.changed(res, forward, "the suggestion was rejected elsewhere", "the rejection was undone elsewhere"); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -304,18 +292,12 @@ func (e *assistEdit) changeRejections(ctx context.Context, h *History, tx *sql.T
 func (e *assistEdit) changeSuggestions(ctx context.Context, h *History, tx *sql.Tx, forward bool, kept []bool) error {
 	now := formatTime(h.p.now())
 	for i, sg := range e.suggestions {
-		lid, err := labelID(ctx, tx, sg.Label)
-		if errors.Is(err, ErrNotFound) && !e.initial {
-			return conflict("the label %q no longer exists", sg.Label)
-		}
+		lid, err := e.target(ctx, tx, forward, sg.DocumentID, sg.Label)
 		if err != nil {
 			return err
 		}
 		var res sql.Result
 		if forward {
-			if _, err := documentLength(ctx, tx, sg.DocumentID); err != nil {
-				return notFoundConflict(err, "the document no longer exists")
-			}
 			res, err = tx.ExecContext(ctx, insertSuggestion, sg.DocumentID, lid, sg.Start, sg.End, sg.Source, sg.Score, now)
 		} else {
 			res, err = tx.ExecContext(ctx, `DELETE FROM suggestions WHERE document_id = ? AND label_id = ? AND start = ?
@@ -324,17 +306,46 @@ func (e *assistEdit) changeSuggestions(ctx context.Context, h *History, tx *sql.
 		if err != nil {
 			return fmt.Errorf("suggestion: %w", err)
 		}
-		n, _ := res.RowsAffected()
-		switch {
-		case n == 1:
-			kept[i] = true
-		case forward && !e.initial:
-			return conflict("the same suggestion was made elsewhere")
-		case !forward:
-			return conflict("the suggestion was deleted elsewhere")
+		if kept[i], err = e.changed(res, forward, "the same suggestion was made elsewhere", "the suggestion was deleted elsewhere"); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// target returns the id of the label of a rejection or suggestion the edit adds or removes in the
+// document with documentID, within tx. A label or (when adding) a document gone since is a conflict;
+// on the initial application a missing label is the user's error.
+func (e *assistEdit) target(ctx context.Context, tx *sql.Tx, forward bool, documentID int64, label string) (int64, error) {
+	lid, err := labelID(ctx, tx, label)
+	if errors.Is(err, ErrNotFound) && !e.initial {
+		return 0, conflict("the label %q no longer exists", label)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if forward {
+		if _, err := documentLength(ctx, tx, documentID); err != nil {
+			return 0, notFoundConflict(err, "the document no longer exists")
+		}
+	}
+	return lid, nil
+}
+
+// changed reports whether res, the insertion (forward) or deletion of one row of the edit, changed
+// it. Finding the row already there is a conflict (madeElsewhere) except on the initial application,
+// which skips it; finding it gone is one (goneElsewhere).
+func (e *assistEdit) changed(res sql.Result, forward bool, madeElsewhere, goneElsewhere string) (bool, error) {
+	n, _ := res.RowsAffected()
+	switch {
+	case n == 1:
+		return true, nil
+	case forward && !e.initial:
+		return false, &conflictError{reason: madeElsewhere}
+	case !forward:
+		return false, &conflictError{reason: goneElsewhere}
+	}
+	return false, nil
 }
 
 // keep returns the elements of s whose flag is set.

@@ -190,26 +190,12 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		return rep, err
 	}
 	defer im.close()
-	for {
-		if err := ctx.Err(); err != nil {
-			return ImportReport{}, err
-		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var ie *ImportError
-		if errors.As(err, &ie) {
-			im.problem(ie)
-			continue
-		}
-		if err != nil {
-			return ImportReport{}, fmt.Errorf("import: %w", err)
-		}
+	err = eachRecord(ctx, r, &im.errs, "import", func(rec *Record) error {
 		rep.Records++
-		if err := im.add(rec, &rep); err != nil {
-			return ImportReport{}, err
-		}
+		return im.add(rec, &rep)
+	})
+	if err != nil {
+		return ImportReport{}, err
 	}
 	if len(im.errs.Problems) > 0 {
 		return ImportReport{}, &im.errs
@@ -237,6 +223,41 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	rep.AnnotatorsAdded = append([]string{}, im.rec.annotatorsAdded...)
 	rep.Notices = append([]string{}, rep.Notices...)
 	return rep, nil
+}
+
+// eachRecord calls fn with each record r gives until io.EOF, checking ctx before each. A record the
+// reader could not read is a problem added to errs, and reading goes on; other errors of the reader
+// are wrapped with what.
+func eachRecord(ctx context.Context, r RecordReader, errs *ImportErrors, what string, fn func(*Record) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var ie *ImportError
+		if errors.As(err, &ie) {
+			errs.add(ie)
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// add keeps the problem e, or counts it past maxProblems.
+func (errs *ImportErrors) add(e *ImportError) {
+	if len(errs.Problems) < maxProblems {
+		errs.Problems = append(errs.Problems, e)
+	} else {
+		errs.More++
+	}
 }
 
 // commitUnlessDry commits the transaction of a bulk change (what), unless it is a dry run or ctx
@@ -338,12 +359,19 @@ func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOption
 
 func (im *importer) close() { im.rec.close() }
 
-func (im *importer) problem(e *ImportError) {
-	if len(im.errs.Problems) < maxProblems {
-		im.errs.Problems = append(im.errs.Problems, e)
-	} else {
-		im.errs.More++
+// placeProblem says what is wrong with where rs is in the record's text orig, or "": offsets out of
+// it, or a text of rs that does not match it there.
+func placeProblem(rs RecordSpan, orig *text.Index) string {
+	if reason := rangeProblem(rs.Start, rs.End, orig.Len()); reason != "" {
+		return reason
 	}
+	if rs.Text != nil {
+		if got := orig.Slice(rs.Start, rs.End); !sameText(got, *rs.Text) {
+			return fmt.Sprintf("its text %s does not match the document text at %d–%d, which is %s",
+				excerpt(*rs.Text), rs.Start, rs.End, excerpt(got))
+		}
+	}
+	return ""
 }
 
 // preparedSpan is a record span checked and carried into the normalised text.
@@ -358,7 +386,7 @@ type preparedSpan struct {
 // add checks rec and, while no problem has been found, writes it.
 func (im *importer) add(rec *Record, rep *ImportReport) error {
 	bad := func(format string, args ...any) {
-		im.problem(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
+		im.errs.add(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
 	}
 	if !utf8.ValidString(rec.Text) {
 		bad("the text is not valid UTF-8")
@@ -380,18 +408,10 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		if rs.Label != "" {
 			what = fmt.Sprintf("span %d (%q)", i+1, rs.Label)
 		}
-		if reason := rangeProblem(rs.Start, rs.End, orig.Len()); reason != "" {
+		if reason := placeProblem(rs, orig); reason != "" {
 			bad("%s: %s", what, reason)
 			ok = false
 			continue
-		}
-		if rs.Text != nil {
-			if got := orig.Slice(rs.Start, rs.End); !sameText(got, *rs.Text) {
-				bad("%s: its text %s does not match the document text at %d–%d, which is %s",
-					what, excerpt(*rs.Text), rs.Start, rs.End, excerpt(got))
-				ok = false
-				continue
-			}
 		}
 		if reason := checkName(rs.Label); reason != "" {
 			bad("%s: the label %s", what, reason)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"unicode/utf8"
 
 	"github.com/tagdesk/tagdesk/annotations/text"
@@ -74,47 +73,28 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 	now := formatTime(p.now())
 	var errs ImportErrors
 	problem := func(rec *Record, format string, args ...any) {
-		if len(errs.Problems) < maxProblems {
-			errs.Problems = append(errs.Problems, &ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
-		} else {
-			errs.More++
-		}
+		errs.add(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return SuggestionImportReport{}, err
-		}
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var ie *ImportError
-		if errors.As(err, &ie) {
-			errs.Problems = append(errs.Problems, ie)
-			continue
-		}
-		if err != nil {
-			return SuggestionImportReport{}, fmt.Errorf("import suggestions: %w", err)
-		}
+	err = eachRecord(ctx, r, &errs, "import suggestions", func(rec *Record) error {
 		rep.Records++
 		if !utf8.ValidString(rec.Text) {
 			problem(rec, "the text is not valid UTF-8")
-			continue
+			return nil
 		}
 		d, known, err := p.predictedDocument(sqlCtx, tx, rec, opts.AddDocuments)
 		var reason *recordProblem
 		switch {
 		case errors.As(err, &reason):
 			problem(rec, "%s", reason.reason)
-			continue
+			return nil
 		case err != nil:
-			return SuggestionImportReport{}, err
+			return err
 		case !known:
 			rep.Unknown++
 			if len(rep.UnknownNames) < 5 {
 				rep.UnknownNames = append(rep.UnknownNames, rec.documentName())
 			}
-			continue
+			return nil
 		case d.added:
 			rep.DocumentsAdded++
 		default:
@@ -122,13 +102,8 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 		}
 		for i, rs := range rec.Spans {
 			what := fmt.Sprintf("span %d (%q)", i+1, rs.Label)
-			if rangeProblem(rs.Start, rs.End, d.orig.Len()) != "" {
-				problem(rec, "%s: %s", what, rangeProblem(rs.Start, rs.End, d.orig.Len()))
-				continue
-			}
-			if rs.Text != nil && !sameText(d.orig.Slice(rs.Start, rs.End), *rs.Text) {
-				problem(rec, "%s: its text %s does not match the document text at %d–%d, which is %s",
-					what, excerpt(*rs.Text), rs.Start, rs.End, excerpt(d.orig.Slice(rs.Start, rs.End)))
+			if reason := placeProblem(rs, d.orig); reason != "" {
+				problem(rec, "%s: %s", what, reason)
 				continue
 			}
 			labelID, ok := labels.ids[rs.Label]
@@ -150,7 +125,7 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 			}
 			res, err := ins.ExecContext(sqlCtx, d.id, labelID, start, end, opts.Source, rs.Score, now)
 			if err != nil {
-				return SuggestionImportReport{}, fmt.Errorf("import suggestions: %w", err)
+				return fmt.Errorf("import suggestions: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
 				rep.Suggestions++
@@ -158,6 +133,10 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 				rep.SuggestionsPresent++
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return SuggestionImportReport{}, err
 	}
 	if len(errs.Problems) > 0 {
 		return SuggestionImportReport{}, &errs

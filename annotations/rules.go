@@ -395,10 +395,14 @@ func addDefaultRules(ctx context.Context, tx *sql.Tx) (int, error) {
 	return n, nil
 }
 
-// RunRules replaces the suggestions of source "rules" of the given documents (nil: every document)
-// with what the enabled rules suggest now, in one transaction.
+// RunRules replaces the suggestions of source "rules" of the given documents (nil: every document;
+// one given twice is run once) with what the enabled rules suggest now, in one transaction.
 func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesReport, error) {
 	rep := RulesReport{ByDocument: map[int64]int{}}
+	if documentIDs != nil {
+		// A second run on a document would find its suggestions there and count them as none.
+		documentIDs = distinct(documentIDs)
+	}
 	sqlCtx := context.WithoutCancel(ctx) // see Import: ctx is checked between documents
 	err := p.write(sqlCtx, func(tx *sql.Tx) error {
 		rules, err := queryRules(sqlCtx, tx, true)
@@ -471,6 +475,19 @@ func (p *Project) RunRules(ctx context.Context, documentIDs []int64) (RulesRepor
 		return RulesReport{}, err
 	}
 	return rep, nil
+}
+
+// distinct returns ids without repeats, in the order first met.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // insertSuggestion adds a suggestion: document, label id, start, end, source, score, created at.
