@@ -126,15 +126,22 @@ func findLabel(e *env, p *annotations.Project, name string) (annotations.Label, 
 	if err != nil {
 		return annotations.Label{}, err
 	}
-	var names []string
-	for _, l := range labels {
-		if l.Name == name {
-			return l, nil
+	return findNamed(labels, func(l annotations.Label) string { return l.Name }, name, "label")
+}
+
+// findNamed returns the entry of list called name; the error lists the names there are, calling
+// the entries what ("label").
+func findNamed[T any](list []T, nameOf func(T) string, name, what string) (T, error) {
+	names := make([]string, len(list))
+	for i, x := range list {
+		if nameOf(x) == name {
+			return x, nil
 		}
-		names = append(names, l.Name)
+		names[i] = nameOf(x)
 	}
-	return annotations.Label{}, &annotations.Error{Message: fmt.Sprintf(
-		"There is no label named %q (the labels are: %s).", name, strings.Join(names, ", ")), Err: annotations.ErrNotFound}
+	var zero T
+	return zero, &annotations.Error{Message: fmt.Sprintf("There is no %s named %q (the %ss are: %s).",
+		what, name, what, strings.Join(names, ", ")), Err: annotations.ErrNotFound}
 }
 
 func listLabels(e *env, p *annotations.Project, asJSON bool) error {

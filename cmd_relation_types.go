@@ -94,15 +94,7 @@ func findRelationType(e *env, p *annotations.Project, name string) (annotations.
 	if err != nil {
 		return annotations.RelationType{}, err
 	}
-	var names []string
-	for _, t := range types {
-		if t.Name == name {
-			return t, nil
-		}
-		names = append(names, t.Name)
-	}
-	return annotations.RelationType{}, &annotations.Error{Message: fmt.Sprintf(
-		"There is no relation type named %q (the relation types are: %s).", name, strings.Join(names, ", ")), Err: annotations.ErrNotFound}
+	return findNamed(types, func(t annotations.RelationType) string { return t.Name }, name, "relation type")
 }
 
 func listRelationTypes(e *env, p *annotations.Project, asJSON bool) error {

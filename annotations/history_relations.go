@@ -94,10 +94,10 @@ func (e *relationEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 // cascade takes the relations with them.
 func (h *History) relationsOf(ctx context.Context, tx *sql.Tx, ids ...int64) ([]keptRelation, error) {
 	var out []keptRelation
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		err := eachRow(ctx, tx, `SELECT r.id, r.from_span, r.to_span, t.name, r.created_at FROM relations r
-			JOIN relation_types t ON t.id = r.type_id WHERE r.from_span = ?1 OR r.to_span = ?1 ORDER BY r.id`,
+	seen := map[int64]bool{} // a relation between spans of two chunks is met twice
+	err := forEachID(ids, func(list string) error {
+		return eachRow(ctx, tx, `SELECT r.id, r.from_span, r.to_span, t.name, r.created_at FROM relations r
+			JOIN relation_types t ON t.id = r.type_id WHERE r.from_span IN (`+list+`) OR r.to_span IN (`+list+`) ORDER BY r.id`,
 			func(rows *sql.Rows) error {
 				var rid, from, to int64
 				var k keptRelation
@@ -110,10 +110,10 @@ func (h *History) relationsOf(ctx context.Context, tx *sql.Tx, ids ...int64) ([]
 					out = append(out, k)
 				}
 				return nil
-			}, id)
-		if err != nil {
-			return nil, fmt.Errorf("relations of span %d: %w", id, err)
-		}
+			})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("relations of spans: %w", err)
 	}
 	return out, nil
 }

@@ -149,30 +149,45 @@ func (p *Project) MoveLabel(ctx context.Context, id int64, position int) error {
 		if err != nil {
 			return err
 		}
-		from := -1
-		for i, l := range labels {
-			if l.ID == id {
-				from = i
-			}
-		}
-		if from < 0 {
+		labels, ok := moveEntry(labels, id, position)
+		if !ok {
 			return userError(ErrNotFound, "There is no such label.")
 		}
-		position = max(0, min(position, len(labels)-1))
-		l := labels[from]
-		labels = slices.Delete(labels, from, from+1)
-		return renumberLabels(ctx, tx, slices.Insert(labels, position, l))
+		return renumber(ctx, tx, "labels", labels)
 	})
 }
 
-// renumberLabels gives labels the positions 0, 1, 2... in the order given.
-func renumberLabels(ctx context.Context, tx *sql.Tx, labels []Label) error {
-	for i, l := range labels {
-		if l.Position == i {
+// ordered is an entry of a list whose order the user sets: a label, a relation type.
+type ordered interface {
+	place() (id int64, position int)
+}
+
+func (l Label) place() (int64, int) { return l.ID, l.Position }
+
+// moveEntry moves the entry with id of list to position (from 0, kept within the list). It returns
+// false when list has no such entry.
+func moveEntry[T ordered](list []T, id int64, position int) ([]T, bool) {
+	from := slices.IndexFunc(list, func(e T) bool {
+		eid, _ := e.place()
+		return eid == id
+	})
+	if from < 0 {
+		return list, false
+	}
+	e := list[from]
+	list = slices.Delete(list, from, from+1)
+	return slices.Insert(list, max(0, min(position, len(list))), e), true
+}
+
+// renumber gives the entries of list, rows of table, the positions 0, 1, 2... in the order given.
+func renumber[T ordered](ctx context.Context, tx *sql.Tx, table string, list []T) error {
+	for i, e := range list {
+		id, position := e.place()
+		if position == i {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE labels SET position = ? WHERE id = ?`, i, l.ID); err != nil {
-			return err
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET position = ? WHERE id = ?`, i, id); err != nil {
+			return fmt.Errorf("renumber %s: %w", table, err)
 		}
 	}
 	return nil
@@ -201,7 +216,7 @@ func (p *Project) DeleteLabel(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		return renumberLabels(ctx, tx, labels)
+		return renumber(ctx, tx, "labels", labels)
 	})
 }
 

@@ -79,14 +79,11 @@ func (p *Project) MoveRelationType(ctx context.Context, id int64, position int) 
 		if err != nil {
 			return err
 		}
-		from := slices.IndexFunc(types, func(t RelationType) bool { return t.ID == id })
-		if from < 0 {
+		types, ok := moveEntry(types, id, position)
+		if !ok {
 			return userError(ErrNotFound, "There is no such relation type.")
 		}
-		position = max(0, min(position, len(types)-1))
-		t := types[from]
-		types = slices.Delete(types, from, from+1)
-		return renumberRelationTypes(ctx, tx, slices.Insert(types, position, t))
+		return renumber(ctx, tx, "relation_types", types)
 	})
 }
 
@@ -113,22 +110,11 @@ func (p *Project) DeleteRelationType(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		return renumberRelationTypes(ctx, tx, types)
+		return renumber(ctx, tx, "relation_types", types)
 	})
 }
 
-// renumberRelationTypes gives types the positions 0, 1, 2... in the order given.
-func renumberRelationTypes(ctx context.Context, tx *sql.Tx, types []RelationType) error {
-	for i, t := range types {
-		if t.Position == i {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE relation_types SET position = ? WHERE id = ?`, i, t.ID); err != nil {
-			return fmt.Errorf("renumber relation types: %w", err)
-		}
-	}
-	return nil
-}
+func (t RelationType) place() (int64, int) { return t.ID, t.Position }
 
 func insertRelationType(ctx context.Context, q querier, t RelationType) (RelationType, error) {
 	res, err := q.ExecContext(ctx, `INSERT INTO relation_types (name, color, position) VALUES (?, ?, ?)`, t.Name, t.Color, t.Position)

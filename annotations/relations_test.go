@@ -2,6 +2,7 @@ package annotations
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -72,6 +73,15 @@ func TestRelationTypes(t *testing.T) {
 	}
 	if err := p.UpdateRelationType(ctx, RelationType{ID: cites.ID, Name: "attributed_to", Color: "#112233"}); err == nil {
 		t.Error("renaming to a taken name succeeded")
+	}
+	if err := p.MoveRelationType(ctx, -1, 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("moving a missing type: %v, want ErrNotFound", err)
+	}
+	if err := p.MoveRelationType(ctx, types[0].ID, 99); err != nil { // past the end: to the end
+		t.Fatal(err)
+	}
+	if types, _ = p.RelationTypes(ctx); fmt.Sprint(types[0].Name, types[1].Name, types[1].Position) != "quotesattributed_to1" {
+		t.Errorf("after moving attributed_to past the end: %+v", types)
 	}
 	if err := p.MoveRelationType(ctx, cites.ID, 0); err != nil {
 		t.Fatal(err)
