@@ -81,18 +81,7 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 			return err
 		}
 		defer spans.close()
-		type relationRow struct {
-			doc, annotator, fromLabel, toLabel int64
-			fromStart, fromEnd, toStart, toEnd int
-			typ                                string
-		}
-		relations, err := newCursor(ctx, tx, `SELECT r.document_id, f.annotator_id, f.label_id, f.start, f."end",
-			t.label_id, t.start, t."end", rt.name FROM relations r JOIN spans f ON f.id = r.from_span
-			JOIN spans t ON t.id = r.to_span JOIN relation_types rt ON rt.id = r.type_id ORDER BY r.document_id`,
-			func(r *sql.Rows) (relationRow, error) {
-				var s relationRow
-				return s, r.Scan(&s.doc, &s.annotator, &s.fromLabel, &s.fromStart, &s.fromEnd, &s.toLabel, &s.toStart, &s.toEnd, &s.typ)
-			}, func(s relationRow) int64 { return s.doc })
+		relations, err := relationRows(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -124,7 +113,7 @@ func (p *Project) EachAnnotated(ctx context.Context, annotators []string, fn fun
 			}
 			if err == nil {
 				err = relations.each(id, func(r relationRow) {
-					if name, ok := names[r.annotator]; ok {
+					if name, ok := names[r.annotatorID]; ok {
 						d.Relations = append(d.Relations, AnnotatedRelation{Annotator: name, Type: r.typ,
 							From: Span{Label: labelNames[r.fromLabel], Start: r.fromStart, End: r.fromEnd},
 							To:   Span{Label: labelNames[r.toLabel], Start: r.toStart, End: r.toEnd}})

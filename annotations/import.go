@@ -509,26 +509,26 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		pl.add(rec.Notices[n], rec)
 	}
 	now := formatTime(im.p.now())
-	for _, s := range spans {
+	keys := make([]spanKey, len(spans)) // of spans, for the relations
+	for i, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
 			return err
 		}
+		keys[i] = spanKey{s.start, s.end, labelID}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
-		if !l.add(spanKey{s.start, s.end, labelID}, incomingSpan{note: s.note, created: now, updated: now}) {
+		if !l.add(keys[i], incomingSpan{note: s.note, created: now, updated: now}) {
 			rep.SpansPresent++ // twice in the input
 		}
 	}
 	for _, rr := range rec.Relations {
-		from, to := spans[rr.From], spans[rr.To]
 		typeID, err := im.relationTypes.id(im.ctx, im.tx, rr.Type, "")
 		if err != nil {
 			return err
 		}
-		fromLabel, _ := im.labelID(from.label) // added with the spans above
-		toLabel, _ := im.labelID(to.label)
+		from := spans[rr.From]
 		l := im.layer(d.ID, from.annotator, from.byDefault, rec.File)
-		if !l.addRelation(spanKey{from.start, from.end, fromLabel}, spanKey{to.start, to.end, toLabel}, typeID, now) {
+		if !l.addRelation(keys[rr.From], keys[rr.To], typeID, now) {
 			rep.RelationsPresent++ // twice in the input
 		}
 	}

@@ -415,14 +415,30 @@ type (
 		start, end        int
 		reviewer, created string
 	}
-	sourceRelation struct {
-		docID, annotatorID  int64
-		fromLabel, toLabel  int64
-		fromStart, fromEnd  int
-		toStart, toEnd      int
-		typ, color, created string
-	}
 )
+
+// relationRow is a relation with the keys of its spans (annotator, label, start and end), as a merge
+// and agreement take it.
+type relationRow struct {
+	docID, annotatorID  int64
+	fromLabel, toLabel  int64
+	fromStart, fromEnd  int
+	toStart, toEnd      int
+	typ, color, created string
+}
+
+// relationRows walks the relations of the project or file q, in document order.
+func relationRows(ctx context.Context, q querier) (*cursor[relationRow], error) {
+	return newCursor(ctx, q, `SELECT r.document_id, f.annotator_id, f.label_id, f.start, f."end",
+		t.label_id, t.start, t."end", rt.name, rt.color, r.created_at
+		FROM relations r JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
+		JOIN relation_types rt ON rt.id = r.type_id ORDER BY r.document_id, r.id`,
+		func(r *sql.Rows) (s relationRow, err error) {
+			err = r.Scan(&s.docID, &s.annotatorID, &s.fromLabel, &s.fromStart, &s.fromEnd,
+				&s.toLabel, &s.toStart, &s.toEnd, &s.typ, &s.color, &s.created)
+			return s, err
+		}, func(s relationRow) int64 { return s.docID })
+}
 
 // mergeCursors walk the file's rows in document order beside its documents.
 type mergeCursors struct {
@@ -430,7 +446,7 @@ type mergeCursors struct {
 	statuses   *cursor[sourceStatus]
 	reviews    *cursor[sourceReview]    // nil before schema 3
 	rejections *cursor[sourceRejection] // nil before schema 3
-	relations  *cursor[sourceRelation]  // nil before schema 4
+	relations  *cursor[relationRow]     // nil before schema 4
 }
 
 func openMergeCursors(ctx context.Context, src *sql.Tx, version int) (*mergeCursors, error) {
@@ -469,15 +485,7 @@ func openMergeCursors(ctx context.Context, src *sql.Tx, version int) (*mergeCurs
 	if err != nil || version < 4 {
 		return c, err
 	}
-	c.relations, err = newCursor(ctx, src, `SELECT r.document_id, f.annotator_id, f.label_id, f.start, f."end",
-		t.label_id, t.start, t."end", rt.name, rt.color, r.created_at
-		FROM relations r JOIN spans f ON f.id = r.from_span JOIN spans t ON t.id = r.to_span
-		JOIN relation_types rt ON rt.id = r.type_id ORDER BY r.document_id, r.id`,
-		func(r *sql.Rows) (s sourceRelation, err error) {
-			err = r.Scan(&s.docID, &s.annotatorID, &s.fromLabel, &s.fromStart, &s.fromEnd,
-				&s.toLabel, &s.toStart, &s.toEnd, &s.typ, &s.color, &s.created)
-			return s, err
-		}, func(s sourceRelation) int64 { return s.docID })
+	c.relations, err = relationRows(ctx, src)
 	return c, err
 }
 
@@ -593,7 +601,7 @@ func (m *merger) relations(srcID int64, c *mergeCursors, offsets func(int, int) 
 		return nil
 	}
 	var err error
-	eachErr := c.relations.each(srcID, func(r sourceRelation) {
+	eachErr := c.relations.each(srcID, func(r relationRow) {
 		l := layers[r.annotatorID]
 		if err != nil || l == nil {
 			return

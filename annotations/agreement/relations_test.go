@@ -82,9 +82,14 @@ func TestRelationF1(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(r.Pairs) != len(tt.want) {
+				t.Fatalf("%d pairs, want %d", len(r.Pairs), len(tt.want))
+			}
 			for _, pr := range r.Pairs {
 				key := strings.Join(pr.Annotators[:], " ")
-				if got, want := pr.RelationF1, tt.want[key]; !sameValue(got, want) {
+				if want, ok := tt.want[key]; !ok {
+					t.Errorf("unexpected pair %s", key)
+				} else if got := pr.RelationF1; !sameValue(got, want) {
 					t.Errorf("%s: relation F1 %v, want %v", key, got, want)
 				}
 			}

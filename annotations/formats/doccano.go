@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/tagdesk/tagdesk/annotations"
 )
@@ -41,25 +43,16 @@ func parseDoccano(line []byte, rec *annotations.Record) string {
 			return reason
 		}
 	}
-	entityAt := map[string]int{} // entity id to span index
+	first := len(rec.Spans) // the span of the first entity
 	if raw, ok := fields["entities"]; ok {
 		spans, reason := charSpans(raw, spanKeys{list: "entities", item: "entity", start: "start_offset", end: "end_offset"}, annotator)
 		if reason != "" {
 			return reason
 		}
-		var ids []struct {
-			ID json.RawMessage `json:"id"`
-		}
-		json.Unmarshal(raw, &ids) // charSpans read it: a list of objects
-		for i, e := range ids {
-			if id, why := idString(e.ID); why == "" && id != "" {
-				entityAt[id] = len(rec.Spans) + i
-			}
-		}
 		rec.Spans = append(rec.Spans, spans...)
 	}
 	if raw, ok := fields["relations"]; ok && string(bytes.TrimSpace(raw)) != "null" {
-		if rec.Relations, reason = doccanoRelations(raw, entityAt); reason != "" {
+		if rec.Relations, reason = doccanoRelations(raw, fields["entities"], first); reason != "" {
 			return reason
 		}
 	}
@@ -67,8 +60,8 @@ func parseDoccano(line []byte, rec *annotations.Record) string {
 }
 
 // doccanoRelations reads "relations": [{"from_id": ..., "to_id": ..., "type": ...}], whose ids are
-// those of the entities, found in entityAt.
-func doccanoRelations(raw json.RawMessage, entityAt map[string]int) ([]annotations.RecordRelation, string) {
+// those of the entities, which are the record's spans from first on.
+func doccanoRelations(raw, entities json.RawMessage, first int) ([]annotations.RecordRelation, string) {
 	var items []struct {
 		FromID json.RawMessage `json:"from_id"`
 		ToID   json.RawMessage `json:"to_id"`
@@ -76,6 +69,18 @@ func doccanoRelations(raw json.RawMessage, entityAt map[string]int) ([]annotatio
 	}
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, `"relations" should be a list of {"from_id", "to_id", "type"} objects`
+	}
+	entityAt := map[string]int{} // entity id to span index
+	if len(items) > 0 {
+		var ids []struct {
+			ID json.RawMessage `json:"id"`
+		}
+		json.Unmarshal(entities, &ids) // charSpans read them: a list of objects, or none
+		for i, e := range ids {
+			if id, why := idString(e.ID); why == "" && id != "" {
+				entityAt[id] = first + i
+			}
+		}
 	}
 	out := make([]annotations.RecordRelation, 0, len(items))
 	for i, it := range items {
@@ -158,10 +163,8 @@ func NewDoccanoWriter(w io.Writer) Writer {
 
 // newDoccanoWriter is NewDoccanoWriter with offsets in opts.Offsets.
 func newDoccanoWriter(w io.Writer, opts WriterOptions) (Writer, error) {
-	switch opts.DoccanoForm {
-	case "", DoccanoLabel, DoccanoEntities:
-	default:
-		return nil, fmt.Errorf("unknown doccano form %q (use %s or %s)", opts.DoccanoForm, DoccanoLabel, DoccanoEntities)
+	if opts.DoccanoForm != "" && !slices.Contains(DoccanoForms, opts.DoccanoForm) {
+		return nil, fmt.Errorf("unknown doccano form %q (use %s)", opts.DoccanoForm, strings.Join(DoccanoForms, " or "))
 	}
 	return &doccanoWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets, entities: opts.DoccanoForm == DoccanoEntities}, nil
 }
@@ -232,11 +235,8 @@ func (dw *doccanoWriter) writeEntities(d *annotations.ExportDocument, o outOffse
 
 // Notices counts the relations the label form left out.
 func (dw *doccanoWriter) Notices() []string {
-	switch {
-	case dw.leftOut == 1:
-		return []string{"1 relation left out: use --doccano-form entities."}
-	case dw.leftOut > 1:
-		return []string{fmt.Sprintf("%d relations left out: use --doccano-form entities.", dw.leftOut)}
+	if dw.leftOut == 0 {
+		return nil
 	}
-	return nil
+	return []string{plural(dw.leftOut, "1 relation", "%d relations") + " left out: use --doccano-form entities."}
 }

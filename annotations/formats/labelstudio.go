@@ -431,10 +431,10 @@ func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record, pred
 	if reason != "" {
 		return t.where + ": " + reason
 	}
+	if predictions {
+		list = nil // the spans are the predictions'
+	}
 	for i, a := range list {
-		if predictions {
-			break
-		}
 		if reason := t.annotation(a, rec); reason != "" {
 			return lsAt(fmt.Sprintf("%s, annotation %d", t.where, i+1), reason)
 		}
