@@ -209,9 +209,9 @@ func (v *ArticleView) drawRelations(r *articleViewRenderer, l *articleLayout, o 
 		}
 		p0 := v.barPoint(l, o, fi, v.spans[ti].Start > v.spans[fi].Start)
 		p1 := v.barPoint(l, o, ti, v.spans[fi].Start > v.spans[ti].Start)
-		c := color.Color(v.relColors[rel.Type])
-		if rc, ok := c.(color.NRGBA); !ok || rc.A == 0 {
-			c = th.Color(theme.ColorNameDisabled, variant)
+		c := th.Color(theme.ColorNameDisabled, variant) // a type the project does not have
+		if rc, ok := v.relColors[rel.Type]; ok {
+			c = rc
 		}
 		w := float32(1.5)
 		if rel.From == selectedID || rel.To == selectedID {

@@ -120,7 +120,7 @@ func TestArticleViewLinkClick(t *testing.T) {
 // colour on its top and bottom, solid ends) and for a relation (a line and a two-stroke head).
 func TestArticleViewAssistDrawing(t *testing.T) {
 	claim, actor := span(t, 1, "claim", "« Nous tenons Bakhmout »"), span(t, 2, "actor", "état-major")
-	v, w := newTestView(t, claim, actor)
+	v, _ := newTestView(t, claim, actor)
 	labels, _ := annotations.DefaultLabels()
 	weapon := parseColor(labels[2].Color)
 
@@ -164,7 +164,6 @@ func TestArticleViewAssistDrawing(t *testing.T) {
 	if _, _, l := count(); l != 0 {
 		t.Errorf("a relation to a span not shown: %d lines, want none", l)
 	}
-	_ = w
 }
 
 func TestClipSegment(t *testing.T) {

@@ -38,8 +38,8 @@ type PropagateBar struct {
 func NewPropagateBar() *PropagateBar {
 	b := &PropagateBar{message: widget.NewLabel("")}
 	b.message.Truncation = fyne.TextTruncateEllipsis
-	b.here = widget.NewButton("", func() { b.label(false) })
-	b.all = widget.NewButton("", func() { b.label(true) })
+	b.here = widget.NewButton("", func() { b.Label(false) })
+	b.all = widget.NewButton("", func() { b.Label(true) })
 	b.here.Importance = widget.HighImportance
 	b.suggest = widget.NewCheck("as suggestions", nil)
 	b.matchCase = widget.NewCheck("match case", func(on bool) {
@@ -72,9 +72,6 @@ func (b *PropagateBar) Offer(needle, label string, inDocument, inCorpus, docs in
 	b.Show()
 }
 
-// Shown reports whether the bar is offering something.
-func (b *PropagateBar) Shown() bool { return b.Visible() }
-
 // AsSuggestions reports whether the occurrences are to become suggestions rather than spans.
 func (b *PropagateBar) AsSuggestions() bool { return b.suggest.Checked }
 
@@ -102,10 +99,9 @@ func (b *PropagateBar) Close() {
 	}
 }
 
-// Label does what the button would: label the occurrences in the document, or in the corpus.
-func (b *PropagateBar) Label(corpus bool) { b.label(corpus) }
-
-func (b *PropagateBar) label(corpus bool) {
+// Label does what the buttons do: label the occurrences in the document, or in the corpus, when the
+// bar offers them.
+func (b *PropagateBar) Label(corpus bool) {
 	if !b.Visible() || corpus && b.inCorpus == 0 || !corpus && b.inDocument == 0 {
 		return
 	}

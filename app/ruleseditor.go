@@ -364,27 +364,23 @@ func (e *RulesEditor) commit() bool {
 		return true
 	}
 	r := e.draft()
-	if r == e.rules[e.selected] {
-		if e.note.Text != r.Note {
-			e.note.SetText(r.Note)
+	if r != e.rules[e.selected] {
+		ctx := context.Background()
+		err := e.project.CheckRule(ctx, r)
+		if err == nil {
+			err = e.project.UpdateRule(ctx, r)
 		}
-		return true
+		if err != nil {
+			e.fail("update rule", err)
+			return false
+		}
+		e.rules[e.selected] = r
+		e.list.RefreshItem(e.selected)
+		e.saved()
 	}
-	ctx := context.Background()
-	err := e.project.CheckRule(ctx, r)
-	if err == nil {
-		err = e.project.UpdateRule(ctx, r)
-	}
-	if err != nil {
-		e.fail("update rule", err)
-		return false
-	}
-	e.rules[e.selected] = r
-	if e.note.Text != r.Note {
+	if e.note.Text != r.Note { // the note as saved, trimmed
 		e.note.SetText(r.Note)
 	}
-	e.list.RefreshItem(e.selected)
-	e.saved()
 	return true
 }
 

@@ -253,12 +253,15 @@ func (w *Window) askAnnotator(first bool) {
 	w.Canvas().Focus(entry)
 }
 
-// load reads the labels and the document list, then opens the document the annotator last worked on
-// (else the first one). In review mode it also gives the navigator each document's agreement.
+// load reads the labels, the relation types and the document list, then opens the document the
+// annotator last worked on (else the first one). In review mode it also gives the navigator each
+// document's agreement.
 func (w *Window) load() {
 	annotator, reviewing := w.annotator, w.review.on
 	w.work.Go(func() {
 		labels, err := w.project.Labels(w.ctx)
+		relTypes, errTypes := w.project.RelationTypes(w.ctx)
+		err = errors.Join(err, errTypes)
 		last, err2 := w.project.LastDocument(w.ctx, annotator)
 		var scores map[int64]agreement.Value
 		if reviewing {
@@ -273,6 +276,7 @@ func (w *Window) load() {
 				w.fail("The project could not be read", errors.Join(err, err2))
 			}
 			w.setLabels(labels)
+			w.setRelationTypes(relTypes)
 			if reviewing == w.review.on {
 				w.nav.SetScores(scores, reviewing) // before the list loads, which sorts by them
 			}

@@ -36,8 +36,6 @@ type propagation struct {
 type assistData struct {
 	suggestions []annotations.Suggestion
 	relations   []annotations.Relation
-	types       []annotations.RelationType
-	ruled       bool // the rules ran on the document as it opened
 }
 
 // readAssist reads a document's open suggestions and relations for editor, first running the rules on
@@ -52,24 +50,24 @@ func (w *Window) readAssist(id int64, editor string, minScore float64) (assistDa
 		if _, err := w.project.RunRules(w.ctx, []int64{id}); err != nil {
 			return d, err
 		}
-		d.ruled = true
 	}
 	if d.suggestions, err = w.project.Suggestions(w.ctx, id, editor, minScore); err != nil {
 		return d, err
 	}
-	if d.relations, err = w.project.Relations(w.ctx, id, editor); err != nil {
-		return d, err
-	}
-	d.types, err = w.project.RelationTypes(w.ctx)
+	d.relations, err = w.project.Relations(w.ctx, id, editor)
 	return d, err
 }
 
 // showAssist gives the view what readAssist read.
 func (w *Window) showAssist(d assistData) {
-	w.relTypes = d.types
-	w.view.SetRelationColors(d.types)
 	w.view.SetSuggestions(d.suggestions)
 	w.view.SetRelations(d.relations)
+}
+
+// setRelationTypes takes the project's relation types, read with its labels.
+func (w *Window) setRelationTypes(types []annotations.RelationType) {
+	w.relTypes = types
+	w.view.SetRelationColors(types)
 }
 
 // minScore is the lowest model score a suggestion needs to be shown.
@@ -177,9 +175,7 @@ func (w *Window) afterSuggestion(sg annotations.Suggestion) {
 	w.reloadAssist()
 	w.showSpans(0)
 	w.view.Select(sg.Start, sg.Start) // the caret where sg was: the next suggestion is after it
-	if len(w.view.Suggestions()) > 0 {
-		w.view.NextSuggestion(1)
-	}
+	w.view.NextSuggestion(1)
 }
 
 // acceptAllSuggestions accepts every suggestion shown in the document, as one edit.
@@ -196,8 +192,7 @@ func (w *Window) acceptAllSuggestions() {
 		return
 	}
 	w.done(fmt.Sprintf("Accepted %d suggestions (Ctrl+Z takes them all back).", n))
-	w.reloadAssist()
-	w.reloadSpans(0)
+	w.reloadSpans(0) // with the suggestions
 }
 
 // pickRelation lists the document's other spans to link the selected span to, nearest first; picking
@@ -212,38 +207,26 @@ func (w *Window) pickRelation() {
 		w.say("The project has no relation types.")
 		return
 	}
-	spans := slices.Clone(w.view.Spans())
-	dist := func(s annotations.Span) int {
-		switch {
-		case s.End <= from.Start:
-			return from.Start - s.End
-		case s.Start >= from.End:
-			return s.Start - from.End
-		}
-		return 0
+	others := slices.DeleteFunc(slices.Clone(w.view.Spans()), func(s annotations.Span) bool { return s.ID == from.ID })
+	if len(others) == 0 {
+		w.say("There is no other span in this document to link to.")
+		return
 	}
-	slices.SortStableFunc(spans, func(a, b annotations.Span) int { return dist(a) - dist(b) })
+	gap := func(s annotations.Span) int { return max(from.Start-s.End, s.Start-from.End, 0) } // 0 when they overlap
+	slices.SortStableFunc(others, func(a, b annotations.Span) int { return gap(a) - gap(b) })
 	var items []paletteItem
 	for _, typ := range w.relTypes {
-		for _, s := range spans {
-			if s.ID == from.ID {
-				continue
-			}
-			to, t := s, typ.Name
+		for _, to := range others {
 			verb := "link"
-			if w.relationBetween(from.ID, to.ID, t) != 0 {
+			if w.relationBetween(from.ID, to.ID, typ.Name) != 0 {
 				verb = "unlink"
 			}
 			title := fmt.Sprintf("%s “%s”", to.Label, excerpt(w.view.Text(to.Start, to.End), 60))
 			if len(w.relTypes) > 1 {
-				title = t + " → " + title
+				title = typ.Name + " → " + title
 			}
-			items = append(items, paletteItem{Title: title, Detail: verb, Run: func() { w.toggleRelation(from, to, t) }})
+			items = append(items, paletteItem{Title: title, Detail: verb, Run: func() { w.toggleRelation(from, to, typ.Name) }})
 		}
-	}
-	if len(items) == 0 {
-		w.say("There is no other span in this document to link to.")
-		return
 	}
 	w.palette = NewPalette(items)
 	w.palette.SetHint(fmt.Sprintf("Link the %s “%s” to… (type to filter, Enter links, Esc cancels)", from.Label, excerpt(w.view.Text(from.Start, from.End), 30)))
@@ -305,10 +288,9 @@ func (w *Window) relationsText(s annotations.Span) string {
 		default:
 			continue
 		}
-		for _, o := range w.view.Spans() {
-			if o.ID == other {
-				parts = append(parts, fmt.Sprintf("%s %s %s “%s”", arrow, r.Type, o.Label, excerpt(w.view.Text(o.Start, o.End), 24)))
-			}
+		if i := w.view.spanIndex(other); i >= 0 {
+			o := w.view.Spans()[i]
+			parts = append(parts, fmt.Sprintf("%s %s %s “%s”", arrow, r.Type, o.Label, excerpt(w.view.Text(o.Start, o.End), 24)))
 		}
 	}
 	return strings.Join(parts, "  ")
