@@ -101,7 +101,7 @@ func (p *Project) AddLabel(ctx context.Context, l Label) (Label, error) {
 		if l.Color == "" {
 			l.Color = nextColor(labels)
 		}
-		if err := validateLabel(l, labels); err != nil {
+		if err := validateLabel(l, labels, ""); err != nil {
 			return err
 		}
 		l.Position = len(labels)
@@ -120,10 +120,10 @@ func (p *Project) UpdateLabel(ctx context.Context, l Label) (Label, error) {
 			return err
 		}
 		others := labels[:0:0]
-		found := false
+		found, kept := false, ""
 		for _, o := range labels {
 			if o.ID == l.ID {
-				found = true
+				found, kept = true, o.Hotkey
 				l.Position = o.Position
 			} else {
 				others = append(others, o)
@@ -132,7 +132,7 @@ func (p *Project) UpdateLabel(ctx context.Context, l Label) (Label, error) {
 		if !found {
 			return userError(ErrNotFound, "There is no such label.")
 		}
-		if err := validateLabel(l, others); err != nil {
+		if err := validateLabel(l, others, kept); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE labels SET name = ?, color = ?, hotkey = ?, guideline = ? WHERE id = ?`,
@@ -260,15 +260,16 @@ func insertLabel(ctx context.Context, q querier, l Label) (Label, error) {
 	return l, err
 }
 
-// validateLabel checks l against the rest of the label set.
-func validateLabel(l Label, others []Label) error {
+// validateLabel checks l against the rest of the label set. kept is the hotkey the label already has,
+// which stays allowed even if it is now taken by a key of its own (n and r, in older label sets).
+func validateLabel(l Label, others []Label, kept string) error {
 	if reason := checkName(l.Name); reason != "" {
 		return userError(nil, "A label name %s.", reason)
 	}
 	if !colorPattern.MatchString(l.Color) {
 		return userError(nil, "The colour %q of label %q is not of the form #rrggbb.", l.Color, l.Name)
 	}
-	if reason := checkHotkey(l.Hotkey); reason != "" {
+	if reason := checkHotkey(l.Hotkey); reason != "" && l.Hotkey != kept {
 		return userError(nil, "The hotkey %q of label %q %s.", l.Hotkey, l.Name, reason)
 	}
 	for _, o := range others {

@@ -276,3 +276,28 @@ func labelOrder(t *testing.T, p *Project) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// TestLabelsOldReservedHotkey: a label set made before n and r had keys of their own may hold them; such a
+// label can still be edited, but no label can newly take them.
+func TestLabelsOldReservedHotkey(t *testing.T) {
+	ctx := context.Background()
+	p := mustOpen(t)
+	if _, err := p.db.ExecContext(ctx, `UPDATE labels SET hotkey = 'n' WHERE name = 'actor'`); err != nil {
+		t.Fatal(err)
+	}
+	labels, _ := p.Labels(ctx)
+	actor := labels[0]
+	actor.Color, actor.Guideline = "#112233", "Who acts."
+	if _, err := p.UpdateLabel(ctx, actor); err != nil {
+		t.Fatalf("editing a label that keeps its old hotkey n: %v", err)
+	}
+	actor.Hotkey = "r"
+	if _, err := p.UpdateLabel(ctx, actor); err == nil || !strings.Contains(Message(err), "is taken: r links") {
+		t.Errorf("changing the hotkey to r: %v, want it refused", err)
+	}
+	figure := labels[1]
+	figure.Hotkey = "n"
+	if _, err := p.UpdateLabel(ctx, figure); err == nil {
+		t.Error("another label took the hotkey n")
+	}
+}
