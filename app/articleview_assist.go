@@ -58,13 +58,18 @@ func (v *ArticleView) NextSuggestion(dir int) bool {
 		return false
 	}
 	i := v.suggestionIndex(v.current)
+	sel := v.Selection()
 	switch {
 	case i >= 0:
 		i = (i + dir + n) % n
-	case dir > 0:
-		i = sort.Search(n, func(k int) bool { return v.suggestions[k].Start >= v.Selection().Start+min(1, v.caret-v.anchor) }) % n
+	case dir > 0: // the first starting after the selection's start (at the caret, when nothing is selected)
+		from := sel.Start
+		if sel.End > sel.Start {
+			from++
+		}
+		i = sort.Search(n, func(k int) bool { return v.suggestions[k].Start >= from }) % n
 	default:
-		i = sort.Search(n, func(k int) bool { return v.suggestions[k].Start >= v.Selection().Start }) - 1
+		i = sort.Search(n, func(k int) bool { return v.suggestions[k].Start >= sel.Start }) - 1
 		if i < 0 {
 			i = n - 1
 		}

@@ -66,6 +66,18 @@ func TestArticleViewNextSuggestion(t *testing.T) {
 	if got := currentID(v); got != 20 {
 		t.Errorf("n after the caret in the second sentence: current %d, want 20", got)
 	}
+	// a selection made backwards (caret before anchor) still looks after its start: not at "pertes" just
+	// before it
+	v.SetSuggestions(append(v.Suggestions(), suggestion(t, 15, "figure", "pertes")))
+	lourdes := rangeOf(t, article, "sont lourdes")
+	v.Select(lourdes.End, lourdes.Start)
+	if v.Caret() != lourdes.Start {
+		t.Fatalf("the backward selection has its caret at %d, want %d", v.Caret(), lourdes.Start)
+	}
+	v.NextSuggestion(1)
+	if got := currentID(v); got != 20 {
+		t.Errorf("n after a backward selection: current %d, want 20", got)
+	}
 	// a suggestion that goes away stops being current
 	v.SetSuggestions([]annotations.Suggestion{suggestion(t, 10, "actor", "Nous")})
 	if got := currentID(v); got != 0 {

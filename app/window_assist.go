@@ -91,6 +91,7 @@ func (w *Window) reloadAssist() {
 	}
 	w.view.SetSuggestions(sgs)
 	w.view.SetRelations(rels)
+	w.selectionChanged() // the status line counts the suggestions
 }
 
 // assistRune handles n (next suggestion), N (previous), r (link the selected span) and a label key on
@@ -339,7 +340,6 @@ func (w *Window) runRulesOnCorpus() {
 			w.say(fmt.Sprintf("The %s ran on %s: %s.", annotations.Plural(rep.Rules, "rule"),
 				annotations.Plural(rep.Documents, "document"), annotations.Plural(rep.Suggestions, "suggestion")))
 			w.reloadAssist()
-			w.selectionChanged()
 		})
 	})
 }
@@ -452,7 +452,6 @@ func (w *Window) askMinScore() {
 		}
 		w.app.Preferences().SetFloat(prefMinScore, slider.Value)
 		w.reloadAssist()
-		w.selectionChanged()
 	}, w.Window)
 	d.Resize(fyne.NewSize(460, 200))
 	d.Show()

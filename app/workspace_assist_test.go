@@ -304,3 +304,24 @@ func TestWorkspaceScoreThreshold(t *testing.T) {
 		t.Errorf("the status line does not name the model and score: %q", w.status.Text)
 	}
 }
+
+// TestWorkspaceSuggestionCount: whatever reads the suggestions again (the rules editor closing, a run on
+// every document, the score threshold) updates the count in the status line.
+func TestWorkspaceSuggestionCount(t *testing.T) {
+	w, p, _ := newWorkspace(t)
+	ctx := context.Background()
+	if _, err := p.AddRule(ctx, annotations.Rule{Label: "weapon", Kind: annotations.RuleWords, Pattern: "chars", Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.RunRules(ctx, []int64{w.doc.ID}); err != nil {
+		t.Fatal(err)
+	}
+	n := len(w.view.Suggestions())
+	w.reloadAssist()
+	if got := len(w.view.Suggestions()); got <= n {
+		t.Fatalf("%d suggestions after the run, %d before", got, n)
+	}
+	if want := fmt.Sprintf("%d suggestions (n)", len(w.view.Suggestions())); !strings.Contains(w.status.Text, want) {
+		t.Errorf("status %q, want it to say %q", w.status.Text, want)
+	}
+}
