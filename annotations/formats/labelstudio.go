@@ -65,8 +65,8 @@ var (
 		Many: "%d cancelled (skipped) Label Studio annotations were not imported",
 	}
 	lsPredicted = annotations.Notice{
-		One:  "1 Label Studio prediction result (pre-annotation) was not imported: Tagdesk has no suggestion layer yet",
-		Many: "%d Label Studio prediction results (pre-annotations) were not imported: Tagdesk has no suggestion layer yet",
+		One:  "1 Label Studio prediction result (pre-annotation) was not imported as a span: import it as a suggestion with tagdesk suggest import --format labelstudio",
+		Many: "%d Label Studio prediction results (pre-annotations) were not imported as spans: import them as suggestions with tagdesk suggest import --format labelstudio",
 	}
 	lsDrafts = annotations.Notice{
 		One:  "1 Label Studio draft (unsubmitted annotation) was not imported",

@@ -190,7 +190,7 @@ func TestLabelStudioImport(t *testing.T) {
 	}
 	wantNotices := []string{
 		`1 Label Studio "choices" result was not imported: Tagdesk keeps only text spans (` + file + ":2).",
-		"2 Label Studio prediction results (pre-annotations) were not imported: Tagdesk has no suggestion layer yet (" + file + ":2).",
+		"2 Label Studio prediction results (pre-annotations) were not imported as spans: import them as suggestions with tagdesk suggest import --format labelstudio (" + file + ":2).",
 		"1 cancelled (skipped) Label Studio annotation was not imported (" + file + ":2).",
 		`1 Label Studio "textarea" result was not imported: Tagdesk keeps only text spans (` + file + ":148).",
 		"1 Label Studio region's saved text differs from the document only in white space (Label Studio collapses runs of spaces in it); its offsets were kept (" + file + ":148).",
