@@ -254,6 +254,11 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 			return fmt.Errorf("migrate to 1: %w", err)
 		}
 	}
+	if target == 4 && p.created {
+		if err := p.seedAttributes(ctx, tx); err != nil {
+			return fmt.Errorf("migrate to 4: %w", err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", target)); err != nil {
 		return fmt.Errorf("migrate to %d: %w", target, err)
 	}
