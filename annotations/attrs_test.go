@@ -93,14 +93,14 @@ func TestDeriveAttrs(t *testing.T) {
 			Attrs{"value": 300.0, "unit": "troops"}},
 		"nearest cue wins": {figure, "des soldats ont vu [40] chars",
 			Attrs{"value": 40.0, "unit": "equipment"}},
-		"no cue": {figure, "[12] jours", Attrs{"value": 12.0}},
-		"cue past the window": {figure, "[12] jours plus tard les soldats", Attrs{"value": 12.0}},
+		"no cue":                       {figure, "[12] jours", Attrs{"value": 12.0}},
+		"cue past the window":          {figure, "[12] jours plus tard les soldats", Attrs{"value": 12.0}},
 		"hedge outside for flag after": {figure, "[12] environ", Attrs{"value": 12.0}},
-		"word boundary": {figure, "[12] moralement", Attrs{"value": 12.0}},
-		"case and accents": {claim, "Moscou DÉMENT que [le pont a été détruit].", Attrs{"stance": "denied"}},
-		"multi-word cue": {claim, "[The bridge was hit], which could not be verified.", Attrs{"stance": "unconfirmed"}},
-		"nothing derived":   {claim, "[Le pont a été détruit]", nil},
-		"emoji and accents": {figure, "🇺🇦 près de [mille] soldats", Attrs{"value": 1000.0, "unit": "troops", "approximate": true}},
+		"word boundary":                {figure, "[12] moralement", Attrs{"value": 12.0}},
+		"case and accents":             {claim, "Moscou DÉMENT que [le pont a été détruit].", Attrs{"stance": "denied"}},
+		"multi-word cue":               {claim, "[The bridge was hit], which could not be verified.", Attrs{"stance": "unconfirmed"}},
+		"nothing derived":              {claim, "[Le pont a été détruit]", nil},
+		"emoji and accents":            {figure, "🇺🇦 près de [mille] soldats", Attrs{"value": 1000.0, "unit": "troops", "approximate": true}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
