@@ -59,15 +59,11 @@ func (l Label) Attribute(name string) (Attribute, bool) {
 func validateAttributes(l Label) error {
 	seen := map[string]bool{}
 	for i, a := range l.Attributes {
-		switch {
+		switch reason := attrNameProblem(a.Name); {
 		case a.Name == "":
 			return userError(nil, "Attribute %d of label %q has no name.", i+1, l.Name)
-		case strings.TrimSpace(a.Name) != a.Name:
-			return userError(nil, "The attribute name %q of label %q cannot start or end with spaces.", a.Name, l.Name)
-		case utf8.RuneCountInString(a.Name) > maxAttributeName:
-			return userError(nil, "The attribute name %q of label %q is longer than %d characters.", a.Name, l.Name, maxAttributeName)
-		case strings.IndexFunc(a.Name, unicode.IsControl) >= 0:
-			return userError(nil, "The attribute name %q of label %q cannot contain control characters.", a.Name, l.Name)
+		case reason != "":
+			return userError(nil, "The attribute name %q of label %q %s.", a.Name, l.Name, reason)
 		case seen[a.Name]:
 			return userError(nil, "Label %q has two attributes named %q.", l.Name, a.Name)
 		}
@@ -77,6 +73,21 @@ func validateAttributes(l Label) error {
 		}
 	}
 	return nil
+}
+
+// attrNameProblem says why s cannot name an attribute, or "".
+func attrNameProblem(s string) string {
+	switch {
+	case s == "":
+		return "cannot be empty"
+	case strings.TrimSpace(s) != s:
+		return "cannot start or end with spaces"
+	case utf8.RuneCountInString(s) > maxAttributeName:
+		return fmt.Sprintf("is longer than %d characters", maxAttributeName)
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		return "cannot contain control characters"
+	}
+	return ""
 }
 
 // validateAttribute checks the type, values and cues of one attribute of the label called label.

@@ -62,6 +62,9 @@ type RecordSpan struct {
 	Text       *string // when set, must equal the record's text at [Start, End)
 	Annotator  string  // "" takes the import's default annotator
 	Note       string
+	// Attrs are the span's attribute values; nil when the format carries none, which derives them
+	// from the text as when a span is made by hand.
+	Attrs Attrs
 }
 
 // RecordReader gives records one at a time. Next returns io.EOF after the last one. An *ImportError
@@ -88,6 +91,7 @@ type ImportReport struct {
 	Spans            int       `json:"spans_added"`
 	SpansPresent     int       `json:"spans_present"` // skipped: an identical span was already there
 	LabelsAdded      []string  `json:"labels_added"`
+	AttributesAdded  []string  `json:"attributes_added"` // "label.attribute (type)", for values of attributes a label lacked
 	AnnotatorsAdded  []string  `json:"annotators_added"`
 	Renamed          []Renamed `json:"renamed"` // annotators whose different work was kept under another name
 	Notices          []string  `json:"notices"` // what the user should know that did not stop the import
@@ -110,6 +114,9 @@ func (r ImportReport) Details() []string {
 	var out []string
 	if len(r.LabelsAdded) > 0 {
 		out = append(out, "New labels: "+strings.Join(r.LabelsAdded, ", "))
+	}
+	if len(r.AttributesAdded) > 0 {
+		out = append(out, "New attributes (types inferred from the values): "+strings.Join(r.AttributesAdded, ", "))
 	}
 	if len(r.AnnotatorsAdded) > 0 {
 		out = append(out, "New annotators: "+strings.Join(r.AnnotatorsAdded, ", "))
@@ -207,6 +214,7 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	}
 	rep.DryRun = opts.DryRun
 	rep.LabelsAdded = append([]string{}, im.labelsAdded...)
+	rep.AttributesAdded = append([]string{}, im.attrsAdded...)
 	rep.AnnotatorsAdded = append([]string{}, im.rec.annotatorsAdded...)
 	rep.Notices = append([]string{}, rep.Notices...)
 	return rep, nil
@@ -242,6 +250,8 @@ type importer struct {
 	layerOf map[layerKey]*layer
 
 	labelsAdded []string
+	attrs       importAttrs // attribute definitions the import added
+	attrsAdded  []string
 	errs        ImportErrors
 
 	// what the report tells but does not stop the import
@@ -293,7 +303,7 @@ func (p *places) notice(one, many, rest string) string {
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
-	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}}
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
@@ -321,6 +331,7 @@ type preparedSpan struct {
 	annotator  string
 	byDefault  bool // the annotator is the import's default, not named by the span
 	note       string
+	attrs      Attrs // nil: derive them
 }
 
 // add checks rec and, while no problem has been found, writes it.
@@ -385,13 +396,22 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
+		if p := im.attrsProblem(rs.Label, rs.Attrs); p != "" {
+			bad("%s: %s", what, p)
+			ok = false
+			continue
+		}
 		start, end := m.Start(rs.Start), m.End(rs.End)
 		if start >= end || end > normLen {
 			bad("%s covers only characters that normalisation removes (a byte-order mark)", what)
 			ok = false
 			continue
 		}
-		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note)})
+		attrs := normalizeAttrs(rs.Attrs)
+		if rs.Attrs != nil && attrs == nil {
+			attrs = Attrs{} // given none: derive none
+		}
+		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note), attrs})
 	}
 	statuses := map[string]Status{}
 	for _, given := range sortedKeys(rec.Statuses) {
@@ -461,13 +481,25 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		pl.add(rec.Notices[n], rec)
 	}
 	now := formatTime(im.p.now())
+	var runes []rune // the normalised text, once a span needs its attributes derived
 	for _, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
 			return err
 		}
+		in := incomingSpan{note: s.note, attrs: formatAttrs(s.attrs), created: now, updated: now}
+		if s.attrs != nil {
+			if err := im.defineAttrs(s.label, s.attrs); err != nil {
+				return err
+			}
+		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
+			if runes == nil {
+				runes = []rune(normText)
+			}
+			in.attrs, in.derived = formatAttrs(DeriveAttrs(l.Attributes, runes, s.start, s.end)), true
+		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
-		if !l.add(spanKey{s.start, s.end, labelID}, incomingSpan{note: s.note, created: now, updated: now}) {
+		if !l.add(spanKey{s.start, s.end, labelID}, in) {
 			rep.SpansPresent++ // twice in the input
 		}
 	}

@@ -256,6 +256,16 @@ func (c *labelCache) add(ctx context.Context, q querier, l Label) (int64, error)
 	return l.ID, nil
 }
 
+// byName returns the label called name.
+func (c *labelCache) byName(name string) (Label, bool) {
+	for _, l := range c.set {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Label{}, false
+}
+
 func insertLabel(ctx context.Context, q querier, l Label) (Label, error) {
 	query, args := `INSERT INTO labels (name, color, hotkey, guideline, position) VALUES (?, ?, ?, ?, ?)`,
 		[]any{l.Name, l.Color, l.Hotkey, l.Guideline, l.Position}
