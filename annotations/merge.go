@@ -383,8 +383,8 @@ type sourceDocument struct {
 // its documents.
 type (
 	sourceSpan struct {
-		docID, annotatorID, labelID int64
-		start, end                  int
+		docID, annotatorID, labelID   int64
+		start, end                    int
 		note, attrs, created, updated string
 	}
 	sourceStatus struct {

@@ -121,8 +121,8 @@ type reconciler struct {
 	tx  *sql.Tx
 
 	existing, insert, fillNote, fillAttrs, findAnnotator *sql.Stmt
-	annotators                                map[string]int64
-	annotatorsAdded                           []string
+	annotators                                           map[string]int64
+	annotatorsAdded                                      []string
 }
 
 // existingSpansQuery lists an annotator's spans of a document.
