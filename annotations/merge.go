@@ -383,9 +383,10 @@ type sourceDocument struct {
 // its documents.
 type (
 	sourceSpan struct {
-		docID, annotatorID, labelID   int64
-		start, end                    int
-		note, attrs, created, updated string
+		docID, annotatorID, labelID int64
+		start, end                  int
+		note, created, updated      string
+		attrs                       string
 	}
 	sourceStatus struct {
 		docID, annotatorID int64

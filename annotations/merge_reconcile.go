@@ -120,9 +120,10 @@ type reconciler struct {
 	ctx context.Context
 	tx  *sql.Tx
 
-	existing, insert, fillNote, fillAttrs, findAnnotator *sql.Stmt
-	annotators                                           map[string]int64
-	annotatorsAdded                                      []string
+	existing, insert, fillNote, findAnnotator *sql.Stmt
+	fillAttrs                                 *sql.Stmt
+	annotators                                map[string]int64
+	annotatorsAdded                           []string
 }
 
 // existingSpansQuery lists an annotator's spans of a document.
