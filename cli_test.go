@@ -78,8 +78,8 @@ func TestCLIImportExport(t *testing.T) {
 	}
 
 	code, out, _ = c.run("", "export", "--project", project, "--format", "csv")
-	want := "document_id,document_name,annotator,label,start,end,text,note\r\n" +
-		"d1,d1,alice,actor,6,10,Kyiv,\r\nd1,d1,alice,figure,12,21,40 drones,\r\n"
+	want := "document_id,document_name,annotator,label,start,end,text,note,attributes\r\n" +
+		"d1,d1,alice,actor,6,10,Kyiv,,\r\nd1,d1,alice,figure,12,21,40 drones,,\"{\"\"unit\"\":\"\"equipment\"\",\"\"value\"\":40}\"\r\n"
 	if code != 0 || out != want {
 		t.Errorf("export csv: code %d\n%q\nwant\n%q", code, out, want)
 	}

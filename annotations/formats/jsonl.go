@@ -14,7 +14,8 @@ import (
 // Tagdesk JSONL: one document per line,
 //
 //	{"id": "...", "name": "...", "text": "...", "meta": {...},
-//	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "..."}],
+//	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "...",
+//	            "attributes": {"value": 1100, "unit": "casualties", "approximate": true}}],
 //	 "status": {"alice": "done"}}
 //
 // Only "text" is required. Offsets are code points over "text". Unknown fields are refused, so a
@@ -42,6 +43,8 @@ type jsonlSpan struct {
 	Text      *string         `json:"text"`
 	Annotator string          `json:"annotator"`
 	Note      string          `json:"note"`
+	// Attributes are absent (the import derives them), or an object, maybe empty.
+	Attributes annotations.Attrs `json:"attributes"`
 }
 
 func parseJSONL(line []byte, rec *annotations.Record) string {
@@ -81,7 +84,7 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 			}
 			return fmt.Sprintf("span %d: %s", i+1, jsonProblem(err))
 		}
-		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note}
+		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note, Attrs: s.Attributes}
 		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
 			return fmt.Sprintf("span %d: %s", i+1, reason)
 		}
@@ -138,6 +141,8 @@ type jsonlOutSpan struct {
 	Text      string `json:"text"`
 	Annotator string `json:"annotator"`
 	Note      string `json:"note,omitempty"`
+	// Attributes are omitted when the span has none.
+	Attributes annotations.Attrs `json:"attributes,omitempty"`
 }
 
 func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
@@ -147,7 +152,7 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 		out.Meta = json.RawMessage("{}")
 	}
 	for i, s := range d.Spans {
-		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note}
+		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note, s.Attrs}
 	}
 	if len(d.Statuses) > 0 {
 		out.Status = map[string]string{}
