@@ -75,19 +75,12 @@ func validateAttributes(l Label) error {
 	return nil
 }
 
-// attrNameProblem says why s cannot name an attribute, or "".
+// attrNameProblem says why s cannot name an attribute, or "": as a label name, within 50 characters.
 func attrNameProblem(s string) string {
-	switch {
-	case s == "":
-		return "cannot be empty"
-	case strings.TrimSpace(s) != s:
-		return "cannot start or end with spaces"
-	case utf8.RuneCountInString(s) > maxAttributeName:
-		return fmt.Sprintf("is longer than %d characters", maxAttributeName)
-	case strings.IndexFunc(s, unicode.IsControl) >= 0:
-		return "cannot contain control characters"
+	if utf8.RuneCountInString(s) > maxAttributeName {
+		return fmt.Sprintf("is limited to %d characters", maxAttributeName)
 	}
-	return ""
+	return checkName(s)
 }
 
 // validateAttribute checks the type, values and cues of one attribute of the label called label.

@@ -124,7 +124,7 @@ func TestValidateAttributes(t *testing.T) {
 	}{
 		"valid":           {[]Attribute{{Name: "value", Type: AttrNumber}, {Name: "unit", Type: AttrChoice, Values: []string{"a", "b"}, Cues: map[string][]string{"a": {"x"}}}}, ""},
 		"empty name":      {[]Attribute{{Type: AttrNumber}}, "has no name"},
-		"long name":       {[]Attribute{{Name: strings.Repeat("é", 51), Type: AttrNumber}}, "longer than 50"},
+		"long name":       {[]Attribute{{Name: strings.Repeat("é", 51), Type: AttrNumber}}, "is limited to 50 characters"},
 		"control":         {[]Attribute{{Name: "a\tb", Type: AttrNumber}}, "control characters"},
 		"duplicate":       {[]Attribute{{Name: "a", Type: AttrNumber}, {Name: "a", Type: AttrText}}, "two attributes named"},
 		"bad type":        {[]Attribute{{Name: "a", Type: "date"}}, "must be number, choice, flag or text"},

@@ -417,7 +417,7 @@ func TestLabelEditorAttributes(t *testing.T) {
 	if f.w.Canvas().Focused() != l.name {
 		t.Errorf("focus on %T, want the new attribute's name", f.w.Canvas().Focused())
 	}
-	test.Type(l.name, "side") // over the selected name
+	test.Type(l.name, "side")    // over the selected name
 	test.FocusNext(f.w.Canvas()) // leaving the field saves it
 	if got := stored()[0].Name; got != "side" {
 		t.Errorf("name %q", got)
