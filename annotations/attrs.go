@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -272,9 +274,10 @@ func EqualAttrs(a, b Attrs) bool {
 const (
 	cueWordsBefore = 3
 	cueWordsAfter  = 4
-	// cueWindow is how many code points around a span DeriveAttrs reads, enough for the words
-	// around it.
-	cueWindow = 160
+	// cueBefore and cueAfter are how many code points before and after a span DeriveAttrs reads:
+	// enough for 3 words before it and a cue of several words starting 4 words after it.
+	cueBefore = 60
+	cueAfter  = 100
 )
 
 // DeriveAttrs returns the values of the attributes defs that a span [start, end) of doc (code
@@ -289,6 +292,12 @@ const (
 // Cues match whole words, case-insensitively, after NFC normalisation; a cue of several words
 // ("plus de") matches those words in a row.
 func DeriveAttrs(defs []Attribute, doc []rune, start, end int) Attrs {
+	return deriveAttrs(defs, doc, nil, start, end)
+}
+
+// deriveAttrs is DeriveAttrs given the word segments of the whole of doc (text.Words), for many
+// spans of one text; nil segments only the text around the span.
+func deriveAttrs(defs []Attribute, doc []rune, words []text.Range, start, end int) Attrs {
 	if len(defs) == 0 || start < 0 || end > len(doc) || start >= end {
 		return nil
 	}
@@ -311,7 +320,7 @@ func DeriveAttrs(defs []Attribute, doc []rune, start, end int) Attrs {
 				continue
 			}
 			if ctx == nil {
-				ctx = newCueContext(doc, start, end)
+				ctx = newCueContext(doc, words, start, end)
 			}
 			if _, ok := ctx.find(d.Cues["true"], cueWordsBefore, 0); ok {
 				set(d.Name, true)
@@ -321,7 +330,7 @@ func DeriveAttrs(defs []Attribute, doc []rune, start, end int) Attrs {
 				continue
 			}
 			if ctx == nil {
-				ctx = newCueContext(doc, start, end)
+				ctx = newCueContext(doc, words, start, end)
 			}
 			best, bestRank := "", math.MaxInt
 			for _, v := range d.Values {
@@ -339,18 +348,46 @@ func DeriveAttrs(defs []Attribute, doc []rune, start, end int) Attrs {
 
 // cueContext is a span with the words around it, folded for matching cues.
 type cueContext struct {
-	words         []string // folded, letters or digits in them, in text order
-	first, last   int      // the span's words are words[first:last]
-	before, after int      // how many words precede and follow the span in words
+	words         []string        // folded, letters or digits in them, in text order
+	has           map[string]bool // the words, for skipping cues that cannot match
+	first, last   int             // the span's words are words[first:last]
+	before, after int             // how many words precede and follow the span in words
 }
 
-func newCueContext(doc []rune, start, end int) *cueContext {
-	from, to := max(0, start-cueWindow), min(len(doc), end+cueWindow)
+// maxCueWords is how many words past the 4 after a span a cue that starts there may take.
+const maxCueWords = 8
+
+// newCueContext gathers the words of [start, end) of doc and those around it, from words, the word
+// segments of the whole text, or when words is nil from the text around the span.
+func newCueContext(doc []rune, words []text.Range, start, end int) *cueContext {
+	if words == nil {
+		from, to := max(0, start-cueBefore), min(len(doc), end+cueAfter)
+		words = text.Words(string(doc[from:to]))
+		for i := range words {
+			words[i].Start += from
+			words[i].End += from
+		}
+	}
+	wordy := func(r text.Range) bool { return slices.ContainsFunc(doc[r.Start:r.End], isWordRune) }
+	i := sort.Search(len(words), func(i int) bool { return words[i].End > start })
+	lo := i
+	for n := 0; lo > 0 && n < cueWordsBefore; {
+		if lo--; wordy(words[lo]) {
+			n++
+		}
+	}
+	hi := i
+	for hi < len(words) && words[hi].Start < end {
+		hi++
+	}
+	for n := 0; hi < len(words) && n < cueWordsAfter+maxCueWords; hi++ {
+		if wordy(words[hi]) {
+			n++
+		}
+	}
 	c := &cueContext{first: -1}
-	for _, r := range text.Words(string(doc[from:to])) {
-		r.Start, r.End = r.Start+from, r.End+from
-		w := string(doc[r.Start:r.End])
-		if strings.IndexFunc(w, isWordRune) < 0 {
+	for _, r := range words[lo:hi] {
+		if !wordy(r) {
 			continue
 		}
 		if r.End <= start {
@@ -363,7 +400,11 @@ func newCueContext(doc []rune, start, end int) *cueContext {
 		} else {
 			c.after++
 		}
-		c.words = append(c.words, foldWord(w))
+		c.words = append(c.words, foldWord(string(doc[r.Start:r.End])))
+	}
+	c.has = make(map[string]bool, len(c.words))
+	for _, w := range c.words {
+		c.has[w] = true
 	}
 	if c.first < 0 {
 		c.first, c.last = c.before, c.before
@@ -379,7 +420,7 @@ func (c *cueContext) find(cues []string, before, after int) (rank int, ok bool) 
 	rank = math.MaxInt
 	for _, cue := range cues {
 		cw := cueWords(cue)
-		if len(cw) == 0 {
+		if len(cw) == 0 || !c.has[cw[0]] {
 			continue
 		}
 		for i := lo; i < hi && i+len(cw) <= len(c.words); i++ {
@@ -401,8 +442,21 @@ func (c *cueContext) find(cues []string, before, after int) (rank int, ok bool) 
 	return rank, rank < math.MaxInt
 }
 
+// cueCache keeps the words of the cues met: a label set has a few dozen, and an import derives
+// values for every span.
+var cueCache sync.Map // cue → []string
+
 // cueWords splits a cue into folded words as newCueContext splits a text.
 func cueWords(cue string) []string {
+	if w, ok := cueCache.Load(cue); ok {
+		return w.([]string)
+	}
+	w := splitCue(cue)
+	cueCache.Store(cue, w)
+	return w
+}
+
+func splitCue(cue string) []string {
 	cue = norm.NFC.String(cue)
 	rs := []rune(cue)
 	var out []string

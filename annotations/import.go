@@ -481,7 +481,8 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		pl.add(rec.Notices[n], rec)
 	}
 	now := formatTime(im.p.now())
-	var runes []rune // the normalised text, once a span needs its attributes derived
+	var runes []rune       // the normalised text, once a span needs its attributes derived
+	var words []text.Range // and its words
 	for _, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
@@ -494,9 +495,9 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			}
 		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
 			if runes == nil {
-				runes = []rune(normText)
+				runes, words = []rune(normText), text.Words(normText)
 			}
-			in.attrs, in.derived = formatAttrs(DeriveAttrs(l.Attributes, runes, s.start, s.end)), true
+			in.attrs, in.derived = formatAttrs(deriveAttrs(l.Attributes, runes, words, s.start, s.end)), true
 		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
 		if !l.add(spanKey{s.start, s.end, labelID}, in) {
