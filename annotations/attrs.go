@@ -502,6 +502,9 @@ func ParseNumber(s string) (float64, bool) {
 		if scale, ok := scaleAfter(rs[next:]); ok {
 			n *= scale
 		}
+		if math.IsInf(n, 0) { // more digits than a float holds: no number to keep
+			return 0, false
+		}
 		return n, true
 	}
 	return parseWords(s)
@@ -551,10 +554,7 @@ func scanDigits(rs []rune, i int) (float64, int) {
 			j += 1 + k
 		}
 	}
-	f, err := strconv.ParseFloat(b.String(), 64)
-	if err != nil { // too many digits for a float is still +Inf, not an error; only a bug gets here
-		return 0, j
-	}
+	f, _ := strconv.ParseFloat(b.String(), 64) // digits only: at worst out of range, +Inf
 	return f, j
 }
 

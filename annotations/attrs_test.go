@@ -1,6 +1,7 @@
 package annotations
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,7 @@ func TestParseNumber(t *testing.T) {
 		"article only":             {"a drone", 0, false},
 		"article then number":      {"a drone and three tanks", 3, true},
 		"nothing":                  {"", 0, false},
+		"too large":                {strings.Repeat("9", 400), 0, false},
 		"capitalised":              {"Trois morts", 3, true},
 	}
 	for name, tt := range tests {
@@ -146,4 +148,25 @@ func TestValidateAttributes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzDeriveAttrs checks that deriving values never panics, whatever the text and the offsets, and
+// that a number found is finite.
+func FuzzDeriveAttrs(f *testing.F) {
+	f.Add("Kyiv fait état d’environ 1.100 pertes russes.", 25, 30)
+	f.Add("plus de 3\u00a0000,5 morts 🇺🇦", 8, 16)
+	f.Add("quatre-vingt-dix-neuf mille", 0, 27)
+	labels, err := DefaultLabels()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string, start, end int) {
+		doc := []rune(s)
+		for _, l := range labels {
+			a := DeriveAttrs(l.Attributes, doc, start, end)
+			if v, ok := a["value"].(float64); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
+				t.Errorf("value %v from %q", v, s)
+			}
+		}
+	})
 }
