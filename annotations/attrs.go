@@ -502,10 +502,7 @@ func ParseNumber(s string) (float64, bool) {
 		if scale, ok := scaleAfter(rs[next:]); ok {
 			n *= scale
 		}
-		if math.IsInf(n, 0) { // more digits than a float holds: no number to keep
-			return 0, false
-		}
-		return n, true
+		return finite(n)
 	}
 	return parseWords(s)
 }
@@ -634,7 +631,7 @@ func parseWords(s string) (float64, bool) {
 		case started && (w == "-" || w == "et" || w == "and"):
 			continue
 		case started && any:
-			return total + current, true
+			return finite(total + current)
 		case started: // "a" before a word that is no number
 			current, started = 0, false
 			continue
@@ -654,5 +651,17 @@ func parseWords(s string) (float64, bool) {
 			current += nw.value
 		}
 	}
-	return total + current, any
+	if !any {
+		return 0, false
+	}
+	return finite(total + current)
+}
+
+// finite returns n, and false when it is infinite ("cent cent cent...", 400 digits): no number to
+// keep.
+func finite(n float64) (float64, bool) {
+	if math.IsInf(n, 0) {
+		return 0, false
+	}
+	return n, true
 }

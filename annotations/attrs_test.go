@@ -49,6 +49,7 @@ func TestParseNumber(t *testing.T) {
 		"article then number":      {"a drone and three tanks", 3, true},
 		"nothing":                  {"", 0, false},
 		"too large":                {strings.Repeat("9", 400), 0, false},
+		"too many hundreds":        {strings.Repeat("cent ", 200) + "morts", 0, false},
 		"capitalised":              {"Trois morts", 3, true},
 	}
 	for name, tt := range tests {
