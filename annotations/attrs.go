@@ -618,7 +618,7 @@ var numberWords = func() map[string]numberWord {
 func parseWords(s string) (float64, bool) {
 	rs := []rune(s)
 	var total, current float64
-	started, any := false, false
+	started, found := false, false
 	for _, r := range text.Words(s) {
 		w := foldWord(string(rs[r.Start:r.End]))
 		nw, isNumber := numberWords[w]
@@ -630,7 +630,7 @@ func parseWords(s string) (float64, bool) {
 		case isNumber:
 		case started && (w == "-" || w == "et" || w == "and"):
 			continue
-		case started && any:
+		case started && found:
 			return finite(total + current)
 		case started: // "a" before a word that is no number
 			current, started = 0, false
@@ -638,7 +638,7 @@ func parseWords(s string) (float64, bool) {
 		default:
 			continue
 		}
-		started, any = true, any || w != "a"
+		started, found = true, found || w != "a"
 		switch {
 		case nw.times:
 			current = max(current, 1) * nw.value
@@ -651,7 +651,7 @@ func parseWords(s string) (float64, bool) {
 			current += nw.value
 		}
 	}
-	if !any {
+	if !found {
 		return 0, false
 	}
 	return finite(total + current)
