@@ -78,8 +78,8 @@ func TestCLIImportExport(t *testing.T) {
 	}
 
 	code, out, _ = c.run("", "export", "--project", project, "--format", "csv")
-	want := "document_id,document_name,annotator,label,start,end,text,note\r\n" +
-		"d1,d1,alice,actor,6,10,Kyiv,\r\nd1,d1,alice,figure,12,21,40 drones,\r\n"
+	want := "document_id,document_name,annotator,label,start,end,text,note,attributes\r\n" +
+		"d1,d1,alice,actor,6,10,Kyiv,,\r\nd1,d1,alice,figure,12,21,40 drones,,\"{\"\"unit\"\":\"\"equipment\"\",\"\"value\"\":40}\"\r\n"
 	if code != 0 || out != want {
 		t.Errorf("export csv: code %d\n%q\nwant\n%q", code, out, want)
 	}
@@ -274,6 +274,8 @@ func TestCLILabels(t *testing.T) {
 	project := filepath.Join(dir, "p.tagdesk")
 	txt := writeFile(t, filepath.Join(dir, "in.jsonl"), `{"text": "Wagner", "spans": [{"start": 0, "end": 6, "label": "actor", "annotator": "a"}]}`+"\n")
 	c.run("", "import", "--project", project, txt)
+	attrs := writeFile(t, filepath.Join(dir, "attrs.json"), `[{"name": "side", "type": "choice", "values": ["ua", "ru"], "cues": {"ua": ["ukrainien"]}}]`)
+	badAttrs := writeFile(t, filepath.Join(dir, "bad.json"), `[{"name": "side", "type": "choice"}]`)
 
 	steps := []struct {
 		args   []string
@@ -283,6 +285,9 @@ func TestCLILabels(t *testing.T) {
 		{[]string{"add", "place", "--hotkey", "p", "--guideline", "A town."}, 0, "Added label \"place\" (#56B4E9) at position 5.\n"},
 		{[]string{"edit", "actor", "--rename", "acteur", "--color", "#112233", "--hotkey", ""}, 0, "Changed label \"acteur\".\n"},
 		{[]string{"move", "place", "1"}, 0, "Moved label \"place\".\n"},
+		{[]string{"edit", "acteur", "--attributes", attrs}, 0, "Changed label \"acteur\".\n"},
+		{[]string{"edit", "place", "--attributes", badAttrs}, 1, "tagdesk: The choice attribute \"side\" of label \"place\" needs at least one value.\n"},
+		{[]string{"edit", "claim", "--attributes", "-"}, 0, "Changed label \"claim\".\n"}, // [] from standard input
 		{[]string{"remove", "figure"}, 0, "Removed label \"figure\".\n"},
 		{[]string{"remove", "acteur"}, 1, "tagdesk: The label \"acteur\" is used by 1 spans; relabel or delete them first.\n"},
 		{[]string{"edit", "nope"}, 1, "tagdesk: There is no label named \"nope\" (the labels are: place, acteur, weapon, claim).\n"},
@@ -290,13 +295,13 @@ func TestCLILabels(t *testing.T) {
 		{[]string{"add", "w2", "--hotkey", "w"}, 1, "tagdesk: The hotkey \"w\" is already used by label \"weapon\".\n"},
 		{[]string{"move", "place", "first"}, 2, "tagdesk labels: the position \"first\" is not a number from 1\nRun 'tagdesk labels --help' for usage.\n"},
 		{[]string{"frob"}, 2, "tagdesk labels: unknown action \"frob\" (use add, edit, move or remove)\nRun 'tagdesk labels --help' for usage.\n"},
-		{nil, 0, "#  name    colour   hotkey  guideline\n1  place   #56B4E9  p       A town.\n" +
-			"2  acteur  #112233          A person, group, organisation, state or armed force that ac…\n" +
-			"3  weapon  #CC79A7  w       A weapon, weapon system, vehicle of war or munition, named …\n" +
-			"4  claim   #009E73  c       A statement the article attributes to a source and does not…\n"},
+		{nil, 0, "#  name    colour   hotkey  attributes  guideline\n1  place   #56B4E9  p                   A town.\n" +
+			"2  acteur  #112233          side        A person, group, organisation, state or armed force that ac…\n" +
+			"3  weapon  #CC79A7  w                   A weapon, weapon system, vehicle of war or munition, named …\n" +
+			"4  claim   #009E73  c                   A statement the article attributes to a source and does not…\n"},
 	}
 	for _, s := range steps {
-		code, out, errs := c.run("", append([]string{"labels", "--project", project}, s.args...)...)
+		code, out, errs := c.run("[]", append([]string{"labels", "--project", project}, s.args...)...)
 		got := out
 		if code != 0 {
 			got = errs
@@ -304,6 +309,15 @@ func TestCLILabels(t *testing.T) {
 		if code != s.code || got != s.output {
 			t.Errorf("labels %v: code %d, %q; want %d, %q", s.args, code, got, s.code, s.output)
 		}
+	}
+	_, out, _ := c.run("", "labels", "--project", project, "--json")
+	var listed []struct {
+		Name       string
+		Attributes []annotations.Attribute
+	}
+	if err := json.Unmarshal([]byte(out), &listed); err != nil || len(listed) != 4 || len(listed[1].Attributes) != 1 ||
+		listed[1].Attributes[0].Cues["ua"][0] != "ukrainien" || listed[3].Attributes == nil || len(listed[3].Attributes) != 0 {
+		t.Errorf("labels --json: %v\n%s", err, out)
 	}
 	// the span followed its label through the rename
 	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",acteur,0,6,Wagner,") {

@@ -63,13 +63,13 @@ func TestCLIExportGold(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--format", "csv"}, "document_id,document_name,annotator,label,start,end,text,note\r\n" +
-			"d1,d1,gold,actor,0,4,Kyiv,\r\nd1,d1,gold,figure,6,15,40 drones,\r\n"},
+		{[]string{"--format", "csv"}, "document_id,document_name,annotator,label,start,end,text,note,attributes\r\n" +
+			"d1,d1,gold,actor,0,4,Kyiv,,\r\nd1,d1,gold,figure,6,15,40 drones,,\"{\"\"unit\"\":\"\"equipment\"\",\"\"value\"\":40}\"\r\n"},
 		{[]string{"--format", "jsonl"},
-			`{"id":"d1","name":"d1","text":"Kyiv: 40 drones","meta":{},"spans":[{"start":0,"end":4,"label":"actor","text":"Kyiv","annotator":"gold"},{"start":6,"end":15,"label":"figure","text":"40 drones","annotator":"gold"}],"status":{"gold":"done"}}` + "\n" +
+			`{"id":"d1","name":"d1","text":"Kyiv: 40 drones","meta":{},"spans":[{"start":0,"end":4,"label":"actor","text":"Kyiv","annotator":"gold"},{"start":6,"end":15,"label":"figure","text":"40 drones","annotator":"gold","attributes":{"unit":"equipment","value":40}}],"status":{"gold":"done"}}` + "\n" +
 				`{"id":"d2","name":"d2","text":"Rien à signaler.","meta":{},"spans":[],"status":{"gold":"in_progress"}}` + "\n"},
 		{[]string{"--format", "jsonl", "--status", "done"},
-			`{"id":"d1","name":"d1","text":"Kyiv: 40 drones","meta":{},"spans":[{"start":0,"end":4,"label":"actor","text":"Kyiv","annotator":"gold"},{"start":6,"end":15,"label":"figure","text":"40 drones","annotator":"gold"}],"status":{"gold":"done"}}` + "\n"},
+			`{"id":"d1","name":"d1","text":"Kyiv: 40 drones","meta":{},"spans":[{"start":0,"end":4,"label":"actor","text":"Kyiv","annotator":"gold"},{"start":6,"end":15,"label":"figure","text":"40 drones","annotator":"gold","attributes":{"unit":"equipment","value":40}}],"status":{"gold":"done"}}` + "\n"},
 		{[]string{"--format", "doccano"},
 			`{"text":"Kyiv: 40 drones","label":[[0,4,"actor"],[6,15,"figure"]],"document_id":"d1","name":"d1","annotator":"gold"}` + "\n" +
 				`{"text":"Rien à signaler.","label":[],"document_id":"d2","name":"d2","annotator":"gold"}` + "\n"},

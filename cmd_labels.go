@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,8 +24,8 @@ var labelActions = map[string]struct {
 	flags    []string
 }{
 	"list":   {1, "nothing", []string{"json"}},
-	"add":    {2, "a label name", []string{"color", "hotkey", "guideline"}},
-	"edit":   {2, "a label name", []string{"rename", "color", "hotkey", "guideline"}},
+	"add":    {2, "a label name", []string{"color", "hotkey", "guideline", "attributes"}},
+	"edit":   {2, "a label name", []string{"rename", "color", "hotkey", "guideline", "attributes"}},
 	"move":   {3, "a label name and a position", nil},
 	"remove": {2, "a label name", nil},
 }
@@ -30,21 +34,26 @@ var labelsCommand = &command{
 	name:    "labels",
 	summary: "list or edit the project's label set",
 	usage:   "[add NAME | edit NAME | move NAME POSITION | remove NAME]",
-	about: `Without an action, lists the label set in panel order: position, name, colour, hotkey and
-guideline. The actions change it:
-  add NAME              add a label at the end (--color, --hotkey, --guideline; a free colour
-                        is chosen when --color is not given)
-  edit NAME             change a label (--rename, --color, --hotkey, --guideline); spans keep
-                        their label through a rename
+	about: `Without an action, lists the label set in panel order: position, name, colour, hotkey,
+attributes and guideline (--json gives the attributes in full). The actions change it:
+  add NAME              add a label at the end (--color, --hotkey, --guideline, --attributes; a
+                        free colour is chosen when --color is not given)
+  edit NAME             change a label (--rename, --color, --hotkey, --guideline, --attributes);
+                        spans keep their label through a rename
   move NAME POSITION    move a label to POSITION (from 1), which also sets its number key
   remove NAME           remove a label no span uses
-Hotkeys are one character, not a digit (1 to 9 pick labels by position); --hotkey "" removes one.`,
+Hotkeys are one character, not a digit (1 to 9 pick labels by position); --hotkey "" removes one.
+--attributes FILE sets the label's attributes from a JSON array (- reads standard input), as
+--json lists them: [{"name": "unit", "type": "choice", "values": ["casualties", "troops"],
+"cues": {"casualties": ["pertes", "killed"]}}]; types are number, choice, flag and text, and a
+flag's cues go under "true". [] removes them all.`,
 	flags: func(fs *pflag.FlagSet) func(*env, string, []string) error {
 		asJSON := fs.Bool("json", false, "list as JSON")
 		rename := fs.String("rename", "", "edit: the new `NAME`")
 		color := fs.String("color", "", "add, edit: the colour, `#RRGGBB`")
 		hotkey := fs.String("hotkey", "", "add, edit: the hotkey, one `CHARACTER`")
 		guideline := fs.String("guideline", "", "add, edit: the guideline `TEXT` annotators read")
+		attributes := fs.String("attributes", "", "add, edit: the attributes, a JSON `FILE` (- for standard input)")
 		return func(e *env, project string, args []string) error {
 			action := "list"
 			if len(args) > 0 {
@@ -76,8 +85,14 @@ Hotkeys are one character, not a digit (1 to 9 pick labels by position); --hotke
 				return listLabels(e, p, *asJSON)
 			}
 			name := args[1]
+			var attrs []annotations.Attribute
+			if fs.Changed("attributes") {
+				if attrs, err = readAttributes(e, *attributes); err != nil {
+					return err
+				}
+			}
 			if action == "add" {
-				l, err := p.AddLabel(e.ctx, annotations.Label{Name: name, Color: *color, Hotkey: *hotkey, Guideline: *guideline})
+				l, err := p.AddLabel(e.ctx, annotations.Label{Name: name, Color: *color, Hotkey: *hotkey, Guideline: *guideline, Attributes: attrs})
 				if err == nil {
 					fmt.Fprintf(e.stdout, "Added label %q (%s) at position %d.\n", l.Name, l.Color, l.Position+1)
 				}
@@ -96,6 +111,9 @@ Hotkeys are one character, not a digit (1 to 9 pick labels by position); --hotke
 					if fs.Changed(f.flag) {
 						*f.to = *f.from
 					}
+				}
+				if fs.Changed("attributes") {
+					l.Attributes = attrs
 				}
 				if _, err := p.UpdateLabel(e.ctx, l); err != nil {
 					return err
@@ -156,21 +174,53 @@ func listLabels(e *env, p *annotations.Project, asJSON bool) error {
 			Color     string `json:"color"`
 			Hotkey    string `json:"hotkey"`
 			Guideline string `json:"guideline"`
+			// Attributes are the label's attribute definitions, [] when it has none.
+			Attributes []annotations.Attribute `json:"attributes"`
 		}
 		list := make([]out, len(labels))
 		for i, l := range labels {
-			list[i] = out{l.Position + 1, l.Name, l.Color, l.Hotkey, l.Guideline}
+			list[i] = out{l.Position + 1, l.Name, l.Color, l.Hotkey, l.Guideline, l.Attributes}
+			if l.Attributes == nil {
+				list[i].Attributes = []annotations.Attribute{}
+			}
 		}
 		return printJSON(e, list)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tname\tcolour\thotkey\tguideline")
+	fmt.Fprintln(tw, "#\tname\tcolour\thotkey\tattributes\tguideline")
 	for _, l := range labels {
 		g := l.Guideline
 		if r := []rune(g); len(r) > 60 {
 			g = string(r[:59]) + "…"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", l.Position+1, l.Name, l.Color, l.Hotkey, g)
+		names := make([]string, len(l.Attributes))
+		for i, a := range l.Attributes {
+			names[i] = a.Name
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Position+1, l.Name, l.Color, l.Hotkey, strings.Join(names, ", "), g)
 	}
 	return tw.Flush()
+}
+
+// readAttributes reads a label's attribute definitions from the JSON file at path, or from standard
+// input for "-". The label's validation checks them.
+func readAttributes(e *env, path string) ([]annotations.Attribute, error) {
+	var b []byte
+	var err error
+	if path == "-" {
+		b, err = io.ReadAll(e.stdin)
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, &annotations.Error{Message: fmt.Sprintf("Could not read the attributes from %s.", path), Err: err}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	attrs := []annotations.Attribute{}
+	if err := dec.Decode(&attrs); err != nil {
+		return nil, &annotations.Error{Message: fmt.Sprintf(
+			"%s does not hold attributes as a JSON array of {\"name\", \"type\", \"values\", \"cues\"} objects.", path), Err: err}
+	}
+	return attrs, nil
 }

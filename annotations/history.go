@@ -320,7 +320,7 @@ func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, start
 		}
 		var err error
 		s, added, started, err = h.p.insertSpan(ctx, tx, NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator,
-			Label: s.Label, Start: s.Start, End: s.End, Note: s.Note})
+			Label: s.Label, Start: s.Start, End: s.End, Note: s.Note, Attrs: keepAttrs(s.Attrs)})
 		if err == nil && !added {
 			return conflict("an identical span already exists")
 		}
@@ -383,14 +383,14 @@ func restore(from, to Span) spanChange {
 		if err != nil {
 			return "", nil, err
 		}
-		return `label_id = ?, start = ?, "end" = ?, note = ?`, []any{labelID, to.Start, to.End, to.Note}, nil
+		return `label_id = ?, start = ?, "end" = ?, note = ?, attrs = ?`, []any{labelID, to.Start, to.End, to.Note, formatAttrs(to.Attrs)}, nil
 	}
 }
 
 // sameSpan reports whether a and b are the same span with the same content, whatever their ID and times.
 func sameSpan(a, b Span) bool {
 	return a.DocumentID == b.DocumentID && a.Annotator == b.Annotator && a.Label == b.Label &&
-		a.Start == b.Start && a.End == b.End && a.Note == b.Note
+		a.Start == b.Start && a.End == b.End && a.Note == b.Note && EqualAttrs(a.Attrs, b.Attrs)
 }
 
 // statusEdit changes an annotator's status of a document.

@@ -73,6 +73,9 @@ type RecordSpan struct {
 	Annotator  string  // "" takes the import's default annotator
 	Note       string
 	Score      *float64 // a model's confidence in a predicted span, nil when none is given
+	// Attrs are the span's attribute values; nil when the format carries none, which derives them
+	// from the text as when a span is made by hand.
+	Attrs Attrs
 }
 
 // RecordRelation is a relation as a reader found it: From and To index the record's Spans, which
@@ -109,6 +112,7 @@ type ImportReport struct {
 	RelationsPresent int       `json:"relations_present"` // skipped: an identical relation was already there
 	LabelsAdded      []string  `json:"labels_added"`
 	RelationTypes    []string  `json:"relation_types_added"`
+	AttributesAdded  []string  `json:"attributes_added"` // "label.attribute (type)", for values of attributes a label lacked
 	AnnotatorsAdded  []string  `json:"annotators_added"`
 	Renamed          []Renamed `json:"renamed"` // annotators whose different work was kept under another name
 	Notices          []string  `json:"notices"` // what the user should know that did not stop the import
@@ -138,6 +142,9 @@ func (r ImportReport) Details() []string {
 	}
 	if len(r.RelationTypes) > 0 {
 		out = append(out, "New relation types: "+strings.Join(r.RelationTypes, ", "))
+	}
+	if len(r.AttributesAdded) > 0 {
+		out = append(out, "New attributes (types inferred from the values): "+strings.Join(r.AttributesAdded, ", "))
 	}
 	if len(r.AnnotatorsAdded) > 0 {
 		out = append(out, "New annotators: "+strings.Join(r.AnnotatorsAdded, ", "))
@@ -220,6 +227,7 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	rep.DryRun = opts.DryRun
 	rep.LabelsAdded = append([]string{}, im.labelsAdded...)
 	rep.RelationTypes = append([]string{}, im.relationTypes.added...)
+	rep.AttributesAdded = append([]string{}, im.attrsAdded...)
 	rep.AnnotatorsAdded = append([]string{}, im.rec.annotatorsAdded...)
 	rep.Notices = append([]string{}, rep.Notices...)
 	return rep, nil
@@ -292,6 +300,8 @@ type importer struct {
 	layerOf map[layerKey]*layer
 
 	labelsAdded []string
+	attrs       importAttrs // attribute definitions the import added
+	attrsAdded  []string
 	errs        ImportErrors
 
 	// what the report tells but does not stop the import
@@ -343,7 +353,7 @@ func (p *places) notice(one, many, rest string) string {
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
-	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}}
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
@@ -381,6 +391,7 @@ type preparedSpan struct {
 	annotator  string
 	byDefault  bool // the annotator is the import's default, not named by the span
 	note       string
+	attrs      Attrs // nil: derive them
 }
 
 // add checks rec and, while no problem has been found, writes it.
@@ -437,13 +448,22 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
+		if p := im.attrsProblem(rs.Label, rs.Attrs); p != "" {
+			bad("%s: %s", what, p)
+			ok = false
+			continue
+		}
 		start, end := m.Start(rs.Start), m.End(rs.End)
 		if start >= end || end > normLen {
 			bad("%s covers only characters that normalisation removes (a byte-order mark)", what)
 			ok = false
 			continue
 		}
-		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note)})
+		attrs := normalizeAttrs(rs.Attrs)
+		if rs.Attrs != nil && attrs == nil {
+			attrs = Attrs{} // given none: derive none
+		}
+		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note), attrs})
 	}
 	for i, rr := range rec.Relations {
 		if reason := im.relationProblem(rr, rec.Spans, spans, ok); reason != "" {
@@ -510,14 +530,27 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	}
 	now := formatTime(im.p.now())
 	keys := make([]spanKey, len(spans)) // of spans, for the relations
+	var runes []rune                    // the normalised text, once a span needs its attributes derived
+	var words []text.Range              // and its words
 	for i, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
 			return err
 		}
 		keys[i] = spanKey{s.start, s.end, labelID}
+		in := incomingSpan{note: s.note, attrs: formatAttrs(s.attrs), created: now, updated: now}
+		if s.attrs != nil {
+			if err := im.defineAttrs(s.label, s.attrs); err != nil {
+				return err
+			}
+		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
+			if runes == nil {
+				runes, words = []rune(normText), text.Words(normText)
+			}
+			in.attrs, in.derived = formatAttrs(deriveAttrs(l.Attributes, runes, words, s.start, s.end)), true
+		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
-		if !l.add(keys[i], incomingSpan{note: s.note, created: now, updated: now}) {
+		if !l.add(keys[i], in) {
 			rep.SpansPresent++ // twice in the input
 		}
 	}

@@ -28,13 +28,15 @@ var colorPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 func DefaultLabels() ([]Label, error) {
 	var raw []struct {
 		Name, Color, Hotkey, Guideline string
+		Attributes                     []Attribute
 	}
 	if err := json.Unmarshal(assets.DefaultLabels, &raw); err != nil {
 		return nil, fmt.Errorf("default labels: %w", err)
 	}
 	out := make([]Label, len(raw))
 	for i, r := range raw {
-		out[i] = Label{Name: r.Name, Color: r.Color, Hotkey: r.Hotkey, Guideline: r.Guideline, Position: i}
+		out[i] = Label{Name: r.Name, Color: r.Color, Hotkey: r.Hotkey, Guideline: r.Guideline, Position: i,
+			Attributes: r.Attributes}
 	}
 	return out, nil
 }
@@ -45,8 +47,27 @@ func (p *Project) seedLabels(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, l := range labels {
+		l.Attributes = nil // schema 1 has no attributes: seedAttributes adds them
 		if _, err := insertLabel(ctx, tx, l); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// seedAttributes gives the labels of a new project the attributes of the default label set, once
+// the schema has them.
+func (p *Project) seedAttributes(ctx context.Context, tx *sql.Tx) error {
+	labels, err := DefaultLabels()
+	if err != nil {
+		return err
+	}
+	for _, l := range labels {
+		if len(l.Attributes) == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE labels SET attributes = ? WHERE name = ?`, attributesJSON(l.Attributes), l.Name); err != nil {
+			return fmt.Errorf("attributes of label %q: %w", l.Name, err)
 		}
 	}
 	return nil
@@ -111,8 +132,8 @@ func (p *Project) AddLabel(ctx context.Context, l Label) (Label, error) {
 	return l, err
 }
 
-// UpdateLabel changes the name, colour, hotkey and guideline of the label with l.ID. Spans keep their
-// label through a rename.
+// UpdateLabel changes the name, colour, hotkey, guideline and attributes of the label with l.ID. Spans
+// keep their label through a rename, and the values they hold, also of attributes no longer defined.
 func (p *Project) UpdateLabel(ctx context.Context, l Label) (Label, error) {
 	err := p.write(ctx, func(tx *sql.Tx) error {
 		labels, err := queryLabels(ctx, tx)
@@ -135,8 +156,8 @@ func (p *Project) UpdateLabel(ctx context.Context, l Label) (Label, error) {
 		if err := validateLabel(l, others, kept); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE labels SET name = ?, color = ?, hotkey = ?, guideline = ? WHERE id = ?`,
-			l.Name, l.Color, l.Hotkey, l.Guideline, l.ID)
+		_, err = tx.ExecContext(ctx, `UPDATE labels SET name = ?, color = ?, hotkey = ?, guideline = ?, attributes = ? WHERE id = ?`,
+			l.Name, l.Color, l.Hotkey, l.Guideline, attributesJSON(l.Attributes), l.ID)
 		return err
 	})
 	return l, err
@@ -250,9 +271,24 @@ func (c *labelCache) add(ctx context.Context, q querier, l Label) (int64, error)
 	return l.ID, nil
 }
 
+// byName returns the label called name.
+func (c *labelCache) byName(name string) (Label, bool) {
+	for _, l := range c.set {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	return Label{}, false
+}
+
 func insertLabel(ctx context.Context, q querier, l Label) (Label, error) {
-	res, err := q.ExecContext(ctx, `INSERT INTO labels (name, color, hotkey, guideline, position) VALUES (?, ?, ?, ?, ?)`,
-		l.Name, l.Color, l.Hotkey, l.Guideline, l.Position)
+	query, args := `INSERT INTO labels (name, color, hotkey, guideline, position) VALUES (?, ?, ?, ?, ?)`,
+		[]any{l.Name, l.Color, l.Hotkey, l.Guideline, l.Position}
+	if len(l.Attributes) > 0 {
+		query = `INSERT INTO labels (name, color, hotkey, guideline, position, attributes) VALUES (?, ?, ?, ?, ?, ?)`
+		args = append(args, attributesJSON(l.Attributes))
+	}
+	res, err := q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return l, fmt.Errorf("insert label %q: %w", l.Name, err)
 	}
@@ -271,6 +307,9 @@ func validateLabel(l Label, others []Label, kept string) error {
 	}
 	if reason := checkHotkey(l.Hotkey); reason != "" && l.Hotkey != kept {
 		return userError(nil, "The hotkey %q of label %q %s.", l.Hotkey, l.Name, reason)
+	}
+	if err := validateAttributes(l); err != nil {
+		return err
 	}
 	for _, o := range others {
 		if o.Name == l.Name {

@@ -150,9 +150,10 @@ func (c *MergeCounts) addUp(f MergeCounts) {
 // project (annotators' .tagdesk files) into p, all files in one transaction: if any file cannot be
 // merged, nothing is. The files are only read.
 //
-// Documents are matched by their text, labels by name (a new label keeps its colour and guideline,
-// and its hotkey when p has it free). Each annotator's spans of each document are reconciled with
-// what p holds under the same name: see Renamed and the rules at the top of merge_reconcile.go. Span
+// Documents are matched by their text, labels by name (a new label keeps its colour, guideline and
+// attributes, and its hotkey when p has it free). Each annotator's spans of each document are
+// reconciled with what p holds under the same name: see Renamed and the rules at the top of
+// merge_reconcile.go; attribute values fill a span that has none, and never make a conflict. Span
 // times, notes, statuses (only ever raised) and the further review status come along; rejections
 // are united. Merging the same file again adds nothing.
 func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) (MergeReport, error) {
@@ -374,6 +375,9 @@ func (m *merger) sourceLabels(src *sql.Tx, version int, fr *MergeFileReport) (ma
 // label of the project has it.
 func (m *merger) newLabel(src Label) Label {
 	l := Label{Name: src.Name, Color: src.Color, Guideline: src.Guideline}
+	if validateAttributes(src) == nil {
+		l.Attributes = src.Attributes
+	}
 	if !colorPattern.MatchString(l.Color) {
 		l.Color = nextColor(m.labels.set)
 	}
@@ -401,6 +405,7 @@ type (
 		docID, annotatorID, labelID int64
 		start, end                  int
 		note, created, updated      string
+		attrs                       string
 	}
 	sourceStatus struct {
 		docID, annotatorID int64
@@ -452,10 +457,14 @@ type mergeCursors struct {
 func openMergeCursors(ctx context.Context, src *sql.Tx, version int) (*mergeCursors, error) {
 	c := &mergeCursors{}
 	var err error
-	c.spans, err = newCursor(ctx, src, `SELECT document_id, annotator_id, label_id, start, "end", note, created_at, updated_at
+	attrsColumn := "'{}'" // spans have attribute values from schema 4
+	if version >= 4 {
+		attrsColumn = "attrs"
+	}
+	c.spans, err = newCursor(ctx, src, `SELECT document_id, annotator_id, label_id, start, "end", note, `+attrsColumn+`, created_at, updated_at
 		FROM spans ORDER BY document_id, start, "end", label_id, annotator_id`,
 		func(r *sql.Rows) (s sourceSpan, err error) {
-			err = r.Scan(&s.docID, &s.annotatorID, &s.labelID, &s.start, &s.end, &s.note, &s.created, &s.updated)
+			err = r.Scan(&s.docID, &s.annotatorID, &s.labelID, &s.start, &s.end, &s.note, &s.attrs, &s.created, &s.updated)
 			return s, err
 		}, func(s sourceSpan) int64 { return s.docID })
 	if err != nil {
@@ -550,7 +559,7 @@ func (m *merger) mergeDocument(path string, sd sourceDocument, c *mergeCursors, 
 		start, end := offsets(s.start, s.end)
 		if label, ok := labelOf[s.labelID]; ok && start < end && annotators[s.annotatorID] != "" {
 			layerOf(s.annotatorID).add(spanKey{start, end, label},
-				incomingSpan{note: s.note, created: storedForm(s.created), updated: storedForm(s.updated)})
+				incomingSpan{note: s.note, attrs: s.attrs, created: storedForm(s.created), updated: storedForm(s.updated)})
 		}
 	})
 	if err != nil {

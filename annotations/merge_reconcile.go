@@ -45,6 +45,8 @@ type spanKey struct {
 // incomingSpan is what a span brings besides its key.
 type incomingSpan struct {
 	note             string
+	attrs            string // stored form
+	derived          bool   // the attributes were derived, not given: they fill no span's
 	created, updated string // stored form
 }
 
@@ -74,8 +76,11 @@ func (l *layer) add(k spanKey, s incomingSpan) bool {
 	if old, ok := l.spans[k]; ok {
 		if old.note == "" && s.note != "" {
 			old.note = s.note
-			l.spans[k] = old
 		}
+		if old.attrs == "{}" && s.attrs != "{}" {
+			old.attrs, old.derived = s.attrs, s.derived
+		}
+		l.spans[k] = old
 		return false
 	}
 	l.spans[k] = s
@@ -141,9 +146,9 @@ type reconciler struct {
 	ctx context.Context
 	tx  *sql.Tx
 
-	existing, insert, fillNote, findAnnotator, insertRelation *sql.Stmt
-	annotators                                                map[string]int64
-	annotatorsAdded                                           []string
+	existing, insert, fillNote, fillAttrs, findAnnotator, insertRelation *sql.Stmt
+	annotators                                                           map[string]int64
+	annotatorsAdded                                                      []string
 }
 
 // existingSpansQuery lists an annotator's spans of a document.
@@ -158,8 +163,10 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 		// "+annotator_id" keeps SQLite from reading all of the annotator's spans through
 		// spans_annotator_updated: the document's spans, through the unique index, are far fewer.
 		{&r.existing, existingSpansQuery},
-		{&r.insert, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&r.insert, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, attrs, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&r.fillAttrs, `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
+			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs = '{}'`},
 		{&r.fillNote, `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
 			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`},
 		{&r.findAnnotator, `SELECT id FROM annotators WHERE name = ?`},
@@ -180,7 +187,7 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 }
 
 func (r *reconciler) close() {
-	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.findAnnotator, r.insertRelation} {
+	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.fillAttrs, r.findAnnotator, r.insertRelation} {
 		if s != nil {
 			s.Close()
 		}
@@ -269,7 +276,7 @@ func missing(l *layer, have map[spanKey]string) (add, fill []spanKey) {
 func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerResult) error {
 	for _, k := range add {
 		s := l.spans[k]
-		out, err := r.insert.ExecContext(r.ctx, l.docID, id, k.label, k.start, k.end, s.note, s.created, s.updated)
+		out, err := r.insert.ExecContext(r.ctx, l.docID, id, k.label, k.start, k.end, s.note, s.attrs, s.created, s.updated)
 		if err != nil {
 			return fmt.Errorf("reconcile: insert span: %w", err)
 		}
@@ -285,6 +292,15 @@ func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerRe
 		}
 		if n, _ := out.RowsAffected(); n == 1 {
 			res.notesFilled++
+		}
+	}
+	// The same span with no attribute values gets the values the source gave it, as with notes; spans
+	// just added have theirs already.
+	for _, k := range l.order {
+		if s := l.spans[k]; id != 0 && s.attrs != "{}" && !s.derived {
+			if _, err := r.fillAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end); err != nil {
+				return fmt.Errorf("reconcile: fill attributes: %w", err)
+			}
 		}
 	}
 	// An annotator who got spans has started the document, unless the source says how far they got.

@@ -254,6 +254,12 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 			return fmt.Errorf("migrate to 1: %w", err)
 		}
 	}
+	if target == 4 && p.created {
+		// A new project's labels get the default attributes; an existing one's are left as they are.
+		if err := p.seedAttributes(ctx, tx); err != nil {
+			return fmt.Errorf("migrate to 4: %w", err)
+		}
+	}
 	if target == len(migrations) && p.created {
 		// A new project starts with the default rules; an existing one gets them on request.
 		if _, err := addDefaultRules(ctx, tx); err != nil {

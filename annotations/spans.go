@@ -3,6 +3,7 @@ package annotations
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -21,6 +22,9 @@ type NewSpan struct {
 	Label      string
 	Start, End int
 	Note       string
+	// Attrs are the span's attribute values. Nil gives it the values derived from its text (see
+	// DeriveAttrs); an empty map gives it none.
+	Attrs Attrs
 }
 
 // AddSpan adds a span in its own transaction, adding the annotator if new, and moves the document
@@ -44,18 +48,29 @@ func (p *Project) insertSpan(ctx context.Context, tx *sql.Tx, ns NewSpan) (s Spa
 	if err := checkRange(ns.Start, ns.End, length); err != nil {
 		return s, false, false, err
 	}
-	labelID, err := labelID(ctx, tx, ns.Label)
+	label, err := labelNamed(ctx, tx, ns.Label)
 	if err != nil {
 		return s, false, false, err
+	}
+	labelID := label.ID
+	attrs := normalizeAttrs(ns.Attrs)
+	if ns.Attrs == nil && len(label.Attributes) > 0 {
+		doc, err := documentRunes(ctx, tx, ns.DocumentID)
+		if err != nil {
+			return s, false, false, err
+		}
+		attrs = DeriveAttrs(label.Attributes, doc, ns.Start, ns.End)
+	} else if p := checkAttrs(label, attrs); p != "" {
+		return s, false, false, userError(nil, "The %s span at %d–%d cannot be added: %s.", label.Name, ns.Start, ns.End, p)
 	}
 	annotatorID, err := p.annotatorID(ctx, tx, ns.Annotator, true)
 	if err != nil {
 		return s, false, false, err
 	}
 	now := formatTime(p.now())
-	res, err := tx.ExecContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		ns.DocumentID, annotatorID, labelID, ns.Start, ns.End, cleanNote(ns.Note), now, now)
+	res, err := tx.ExecContext(ctx, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, attrs, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		ns.DocumentID, annotatorID, labelID, ns.Start, ns.End, cleanNote(ns.Note), formatAttrs(attrs), now, now)
 	if err != nil {
 		return s, false, false, fmt.Errorf("add span: %w", err)
 	}
@@ -91,13 +106,16 @@ func (p *Project) Spans(ctx context.Context, documentID int64, annotator string)
 	return out, nil
 }
 
-// RelabelSpan gives the span with id another label.
+// RelabelSpan gives the span with id another label. The span keeps the values of the attributes the
+// new label also defines with the same type (and, for a choice, the value); the others are derived
+// anew.
 func (p *Project) RelabelSpan(ctx context.Context, id int64, label string) (Span, error) {
 	_, s, err := p.editSpan(ctx, id, relabel(label))
 	return s, err
 }
 
-// ResizeSpan moves the edges of the span with id to [start, end).
+// ResizeSpan moves the edges of the span with id to [start, end). A value that was derived from the
+// span's text is derived again from the new extent; a value edited by hand is kept.
 func (p *Project) ResizeSpan(ctx context.Context, id int64, start, end int) (Span, error) {
 	_, s, err := p.editSpan(ctx, id, resize(start, end))
 	return s, err
@@ -143,12 +161,16 @@ func deleteSpan(ctx context.Context, tx *sql.Tx, id int64, check func(Span) erro
 type spanChange func(ctx context.Context, tx *sql.Tx, old Span) (set string, args []any, err error)
 
 func relabel(label string) spanChange {
-	return func(ctx context.Context, tx *sql.Tx, _ Span) (string, []any, error) {
-		labelID, err := labelID(ctx, tx, label)
+	return func(ctx context.Context, tx *sql.Tx, old Span) (string, []any, error) {
+		l, err := labelNamed(ctx, tx, label)
 		if err != nil {
 			return "", nil, err
 		}
-		return `label_id = ?`, []any{labelID}, nil
+		attrs, err := relabelAttrs(ctx, tx, old, l)
+		if err != nil {
+			return "", nil, err
+		}
+		return `label_id = ?, attrs = ?`, []any{l.ID, formatAttrs(attrs)}, nil
 	}
 }
 
@@ -161,7 +183,11 @@ func resize(start, end int) spanChange {
 		if err := checkRange(start, end, length); err != nil {
 			return "", nil, err
 		}
-		return `start = ?, "end" = ?`, []any{start, end}, nil
+		attrs, err := resizeAttrs(ctx, tx, old, start, end)
+		if err != nil {
+			return "", nil, err
+		}
+		return `start = ?, "end" = ?, attrs = ?`, []any{start, end, formatAttrs(attrs)}, nil
 	}
 }
 
@@ -229,6 +255,36 @@ func documentLength(ctx context.Context, q querier, id int64) (int, error) {
 		return 0, userError(ErrNotFound, "That document no longer exists.")
 	}
 	return n, err
+}
+
+// labelNamed returns the label called name with its attributes.
+func labelNamed(ctx context.Context, q querier, name string) (Label, error) {
+	l := Label{Name: name}
+	var attributes string
+	err := q.QueryRowContext(ctx, `SELECT id, attributes FROM labels WHERE name = ?`, name).Scan(&l.ID, &attributes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, userError(ErrNotFound, "There is no label named %q in this project.", name)
+	}
+	if err != nil {
+		return l, err
+	}
+	if err := json.Unmarshal([]byte(attributes), &l.Attributes); err != nil {
+		return l, fmt.Errorf("attributes of label %q: %w", name, err)
+	}
+	return l, nil
+}
+
+// documentRunes returns the text of the document with id as code points.
+func documentRunes(ctx context.Context, q querier, id int64) ([]rune, error) {
+	var s string
+	err := q.QueryRowContext(ctx, `SELECT text FROM texts WHERE document_id = ?`, id).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, userError(ErrNotFound, "That document no longer exists.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("text of document %d: %w", id, err)
+	}
+	return []rune(s), nil
 }
 
 func labelID(ctx context.Context, q querier, name string) (int64, error) {

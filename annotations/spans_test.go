@@ -71,14 +71,20 @@ func TestAddSpanRejects(t *testing.T) {
 		ns   NewSpan
 		want string
 	}{
-		"negative start":   {NewSpan{d.ID, "alice", "actor", -1, 3, ""}, "start -1 is negative"},
-		"reversed":         {NewSpan{d.ID, "alice", "actor", 4, 2, ""}, "end 2 is before start 4"},
-		"empty":            {NewSpan{d.ID, "alice", "actor", 3, 3, ""}, "is empty"},
-		"past the end":     {NewSpan{d.ID, "alice", "actor", 0, 7, ""}, "past the end of the text (6 characters)"},
-		"unknown label":    {NewSpan{d.ID, "alice", "place", 0, 4, ""}, `no label named "place"`},
-		"unknown document": {NewSpan{d.ID + 99, "alice", "actor", 0, 4, ""}, "document no longer exists"},
-		"empty annotator":  {NewSpan{d.ID, "", "actor", 0, 4, ""}, "annotator name cannot be empty"},
-		"spaced annotator": {NewSpan{d.ID, " bob", "actor", 0, 4, ""}, "cannot start or end with spaces"},
+		"negative start":   {NewSpan{d.ID, "alice", "actor", -1, 3, "", nil}, "start -1 is negative"},
+		"reversed":         {NewSpan{d.ID, "alice", "actor", 4, 2, "", nil}, "end 2 is before start 4"},
+		"empty":            {NewSpan{d.ID, "alice", "actor", 3, 3, "", nil}, "is empty"},
+		"past the end":     {NewSpan{d.ID, "alice", "actor", 0, 7, "", nil}, "past the end of the text (6 characters)"},
+		"unknown label":    {NewSpan{d.ID, "alice", "place", 0, 4, "", nil}, `no label named "place"`},
+		"unknown document": {NewSpan{d.ID + 99, "alice", "actor", 0, 4, "", nil}, "document no longer exists"},
+		"empty annotator":  {NewSpan{d.ID, "", "actor", 0, 4, "", nil}, "annotator name cannot be empty"},
+		"spaced annotator": {NewSpan{d.ID, " bob", "actor", 0, 4, "", nil}, "cannot start or end with spaces"},
+		"unknown attribute": {NewSpan{d.ID, "alice", "figure", 0, 4, "", Attrs{"colour": "red"}},
+			`The figure span at 0–4 cannot be added: the label "figure" has no attribute "colour"`},
+		"wrong type": {NewSpan{d.ID, "alice", "figure", 0, 4, "", Attrs{"value": "many"}},
+			`the attribute "value" of label "figure" takes a number, not "many"`},
+		"not a choice": {NewSpan{d.ID, "alice", "claim", 0, 4, "", Attrs{"stance": "maybe"}},
+			`takes one of asserted, denied, unconfirmed, not "maybe"`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

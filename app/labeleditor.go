@@ -61,6 +61,7 @@ type labelEditorRow struct {
 	up, down  *widget.Button
 	del       *widget.Button
 	guideline *commitEntry
+	attrs     *attrsEditor
 }
 
 // labelField is one of a label's text fields.
@@ -137,7 +138,8 @@ func (e *labelEditor) newRow(l annotations.Label) *labelEditorRow {
 	left := container.NewHBox(r.number, container.NewStack(r.swatch, r.color))
 	right := container.NewHBox(key, r.up, r.down, r.del)
 	line := container.New(layout.NewBorderLayout(nil, nil, left, right), left, r.name, right)
-	r.box = container.NewVBox(line, r.guideline, widget.NewSeparator())
+	r.attrs = newAttrsEditor(e, r)
+	r.box = container.NewVBox(line, r.guideline, r.attrs.box, widget.NewSeparator())
 	r.set(l)
 	return r
 }
@@ -152,6 +154,7 @@ func (r *labelEditorRow) set(l annotations.Label) {
 			c.SetText(fieldValue(l, f))
 		}
 	}
+	r.attrs.set(l.Attributes)
 }
 
 func (r *labelEditorRow) entry(f labelField) *commitEntry {
@@ -224,6 +227,7 @@ func (e *labelEditor) commitAll() bool {
 		for f := nameField; f <= guidelineField; f++ {
 			ok = e.commit(r, f) && ok
 		}
+		ok = r.attrs.save(r.attrs.read()) && ok
 	}
 	return ok
 }

@@ -340,10 +340,13 @@ func TestLabelEditorPendingEdits(t *testing.T) {
 func TestLabelEditorTabOrder(t *testing.T) {
 	f := openEditor(t)
 	r0, r1 := f.e.rows[0], f.e.rows[1]
+	value, unit := r1.attrs.lines[0], r1.attrs.lines[1] // figure's: a number, a choice
 	want := []fyne.Focusable{
 		r0.color, r0.name, r0.hotkey, r0.down, r0.del, r0.guideline, // Up is disabled on the first row
+		r0.attrs.add, // actor has no attributes
 		r1.color, r1.name, r1.hotkey, r1.up, r1.down, r1.del, r1.guideline,
-		f.e.rows[2].color,
+		value.name, value.typ, value.del, // a number has no values
+		unit.name, unit.typ, unit.values, unit.del, unit.cues[0],
 	}
 	c := f.w.Canvas()
 	c.Focus(want[0])
@@ -398,5 +401,55 @@ func TestLastTyped(t *testing.T) {
 				t.Errorf("lastTyped(%q, %q) = %q, want %q", tc.prev, tc.s, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestLabelEditorAttributes adds an attribute to actor, makes it a choice with values and cues, and
+// removes it; a refused edit shows the saved attributes again.
+func TestLabelEditorAttributes(t *testing.T) {
+	f := openEditor(t)
+	r := f.e.rows[0] // actor
+	test.Tap(r.attrs.add)
+	stored := func() []annotations.Attribute { return f.labels(t)[0].Attributes }
+	if got := stored(); len(got) != 1 || got[0].Name != "attribute" || got[0].Type != annotations.AttrText {
+		t.Fatalf("after Add attribute: %+v", got)
+	}
+	l := r.attrs.lines[0]
+	if f.w.Canvas().Focused() != l.name {
+		t.Errorf("focus on %T, want the new attribute's name", f.w.Canvas().Focused())
+	}
+	test.Type(l.name, "side")    // over the selected name
+	test.FocusNext(f.w.Canvas()) // leaving the field saves it
+	if got := stored()[0].Name; got != "side" {
+		t.Errorf("name %q", got)
+	}
+	l.typ.SetSelected("choice") // waits for values
+	if got := stored()[0].Type; got != annotations.AttrText || !strings.Contains(f.e.message.Text, `values of the choice "side"`) {
+		t.Errorf("type %q, message %q", got, f.e.message.Text)
+	}
+	f.fill(l.values, "ua, ru ,", false)
+	l.values.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	got := stored()[0]
+	if got.Type != annotations.AttrChoice || !reflect.DeepEqual(got.Values, []string{"ua", "ru"}) {
+		t.Fatalf("after the values: %+v", got)
+	}
+	l = r.attrs.lines[0] // built again: the choice has cue entries now
+	if len(l.cues) != 2 {
+		t.Fatalf("%d cue entries, want one per value", len(l.cues))
+	}
+	f.fill(l.cues[1], "russe, russes", false)
+	l.cues[1].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := stored()[0].Cues; !reflect.DeepEqual(got, map[string][]string{"ru": {"russe", "russes"}}) {
+		t.Errorf("cues %v", got)
+	}
+	// A duplicate value is refused and the saved values come back.
+	f.fill(l.values, "ua, ua", false)
+	l.values.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := r.attrs.lines[0].values.Text; got != "ua, ru" || !strings.Contains(f.e.message.Text, `has the value "ua" twice`) {
+		t.Errorf("values show %q, message %q", got, f.e.message.Text)
+	}
+	test.Tap(r.attrs.lines[0].del)
+	if got := stored(); len(got) != 0 {
+		t.Errorf("after delete: %+v", got)
 	}
 }

@@ -19,7 +19,7 @@ const noteDelay = 700 * time.Millisecond
 
 // LabelPanel is the right-hand panel: a button per label (colour, number key, hotkey, count in this
 // document), the labels' guidelines in collapsible boxes, the document's spans in text order, and
-// the note of the selected span.
+// the note and attribute values of the selected span.
 type LabelPanel struct {
 	widget.BaseWidget
 
@@ -29,6 +29,8 @@ type LabelPanel struct {
 	OnSpanSelected func(id int64)
 	// OnNote is called to save the note of a span; it returns whether the note was saved.
 	OnNote func(id int64, note string) bool
+	// OnAttrsChanged is called with the attribute values of a span when one was edited.
+	OnAttrsChanged func(spanID int64, a annotations.Attrs)
 
 	labels  []annotations.Label
 	buttons *fyne.Container
@@ -38,6 +40,7 @@ type LabelPanel struct {
 	note    *widget.Entry
 	noteFor int64 // the span whose note the field shows
 	timer   *time.Timer
+	attrs   *attrFields
 
 	spans    []annotations.Span
 	excerpt  func(s annotations.Span) string
@@ -62,6 +65,12 @@ func NewLabelPanel(excerpt func(annotations.Span) string) *LabelPanel {
 	p.note.OnChanged = func(string) { p.noteChanged() }
 	p.note.OnSubmitted = func(string) { p.saveNote() }
 	p.note.Disable()
+	p.attrs = newAttrFields()
+	p.attrs.save = func(id int64, a annotations.Attrs) {
+		if p.OnAttrsChanged != nil {
+			p.OnAttrsChanged(id, a)
+		}
+	}
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -108,6 +117,7 @@ func (p *LabelPanel) SetSelected(id int64) {
 				p.note.SetText(s.Note)
 			}
 			p.note.Enable()
+			p.attrs.show(s, p.label(s.Label))
 			return
 		}
 	}
@@ -115,6 +125,17 @@ func (p *LabelPanel) SetSelected(id int64) {
 	p.noteFor = 0
 	p.note.SetText("")
 	p.note.Disable()
+	p.attrs.show(annotations.Span{}, nil)
+}
+
+// label returns the label called name, or nil.
+func (p *LabelPanel) label(name string) *annotations.Label {
+	for i := range p.labels {
+		if p.labels[i].Name == name {
+			return &p.labels[i]
+		}
+	}
+	return nil
 }
 
 // Counts returns how many spans of each label the document has.
@@ -240,6 +261,6 @@ func (p *LabelPanel) CreateRenderer() fyne.WidgetRenderer {
 	guides := container.NewVScroll(p.guides)
 	guides.SetMinSize(fyne.NewSize(0, 120))
 	top := container.NewVBox(head("Labels"), p.buttons, guides, widget.NewSeparator(), head("Spans in this document"))
-	bottom := container.NewVBox(head("Note"), p.note)
+	bottom := container.NewVBox(head("Note"), p.note, p.attrs.box)
 	return widget.NewSimpleRenderer(container.NewBorder(top, bottom, nil, nil, p.list))
 }

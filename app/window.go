@@ -132,6 +132,7 @@ func (w *Window) build() {
 	w.panel.OnApply = func(label string) { w.apply(label); w.focusView() }
 	w.panel.OnSpanSelected = func(id int64) { w.view.SelectSpan(id); w.focusView() }
 	w.panel.OnNote = w.setNote
+	w.panel.OnAttrsChanged = w.setAttrs
 
 	w.buildReview()
 	w.reviewBtn = widget.NewButtonWithIcon("Review", theme.VisibilityIcon(), func() { w.setReviewing(!w.review.on) })
@@ -552,6 +553,20 @@ func (w *Window) setNote(id int64, note string) bool {
 	w.panel.SetSpans(w.view.Spans(), w.panel.selected)
 	w.done("Note saved.") // updates the undo and redo buttons too
 	return true
+}
+
+func (w *Window) setAttrs(id int64, a annotations.Attrs) {
+	w.saving()
+	ns, err := w.history.SetAttrs(w.ctx, id, a)
+	if err != nil {
+		w.fail("The attributes could not be saved", err)
+		w.panel.SetSpans(w.view.Spans(), w.panel.selected) // show the saved values again
+		return
+	}
+	w.replace(ns)
+	w.view.SetSpans(w.spans)
+	w.panel.SetSpans(w.view.Spans(), w.panel.selected)
+	w.done("Attributes saved.")
 }
 
 func (w *Window) replace(s annotations.Span) {

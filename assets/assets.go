@@ -14,7 +14,7 @@ import (
 var Icon []byte
 
 // DefaultLabels is the label set of a new project, as a JSON array of objects with name, color
-// ("#rrggbb"), hotkey (one character) and guideline.
+// ("#rrggbb"), hotkey (one character), guideline and attributes (as annotations.Attribute).
 //
 //go:embed labels.json
 var DefaultLabels []byte

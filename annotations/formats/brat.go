@@ -40,8 +40,11 @@ import (
 //     then a comment after the text. TYPE holds no space.
 //   - #: a note, "TYPE TARGET" (brat's UI writes AnnotatorNotes) with the note as TAIL.
 //   - R: a relation, "TYPE Arg1:T3 Arg2:T1", from Arg1 to Arg2.
-//   - E events, A attributes (M is their older name), N normalisations and * equivalences, which
-//     Tagdesk does not store yet.
+//   - A: an attribute (M is its older name) of another annotation, "NAME TARGET" for a binary one
+//     and "NAME TARGET VALUE" for a multi-valued one. Tagdesk reads those of spans as a true flag
+//     and a choice, and writes its flags (true) and choices so; a number or a text cannot be a brat
+//     attribute and is left out with a notice.
+//   - E events, N normalisations and * equivalences, which Tagdesk does not store yet.
 //   - An .ann line cannot hold a line break, so brat writes a span over a line break as fragments
 //     split at it, leaving out the line break and the white space around it (brat issues #786 and
 //     #1042; brat pull request #1174 does the same at tabs).
@@ -385,8 +388,8 @@ var (
 			Many: "%d brat relations (R lines) were not imported: Tagdesk keeps relations between text-bound spans only"},
 		'E': {One: "1 brat event (E line) was not imported: Tagdesk does not store events yet",
 			Many: "%d brat events (E lines) were not imported: Tagdesk does not store events yet"},
-		'A': {One: "1 brat attribute (A or M line) was not imported: Tagdesk does not store attributes yet",
-			Many: "%d brat attributes (A or M lines) were not imported: Tagdesk does not store attributes yet"},
+		'A': {One: "1 brat attribute (A or M line) of a relation or event was not imported: Tagdesk keeps attributes of spans only",
+			Many: "%d brat attributes (A or M lines) of relations or events were not imported: Tagdesk keeps attributes of spans only"},
 		'N': {One: "1 brat normalisation (N line) was not imported: Tagdesk does not store normalisations yet",
 			Many: "%d brat normalisations (N lines) were not imported: Tagdesk does not store normalisations yet"},
 		'*': {One: "1 brat equivalence (* line) was not imported: Tagdesk does not store equivalences yet",
@@ -410,6 +413,7 @@ type bratAnn struct {
 	spans    map[string][]int // T ids to their spans in rec.Spans
 	notes    []bratNote
 	rels     []bratRelation
+	attrs    []bratAttr
 	skipped  map[byte]int // lines not stored, by the first letter of the id (M counted as A)
 	discont  int          // discontinuous spans imported as separate spans
 	problems []error
@@ -427,6 +431,13 @@ type bratNote struct {
 	line       int
 	id, target string
 	text       string
+}
+
+// bratAttr is an A or M line, resolved once every id of the file is known.
+type bratAttr struct {
+	line        int
+	id, target  string
+	name, value string // value is "" for a binary attribute
 }
 
 func newBratAnn(rec *annotations.Record, txtName, annotator string) *bratAnn {
@@ -474,6 +485,7 @@ func (a *bratAnn) read(r io.Reader) []error {
 	}
 	a.resolveNotes()
 	a.resolveRelations()
+	a.resolveAttrs()
 	for kind, n := range a.skipped {
 		a.rec.Notify(bratSkipped[kind], n)
 	}
@@ -530,8 +542,17 @@ func (a *bratAnn) line(n int, s string) {
 		a.notes = append(a.notes, bratNote{line: n, id: id, target: target, text: tail})
 	case 'R':
 		a.relation(n, id, data)
-	case 'M':
-		a.skipped['A']++
+	case 'A', 'M':
+		f := strings.Fields(data)
+		if len(f) != 2 && len(f) != 3 {
+			a.problem(n, "%s: expected an attribute name, the id it is about and maybe a value (Negated T1), found %q", id, excerpt(data))
+			return
+		}
+		at := bratAttr{line: n, id: id, name: f[0], target: f[1]}
+		if len(f) == 3 {
+			at.value = f[2]
+		}
+		a.attrs = append(a.attrs, at)
 	default:
 		a.skipped[kind]++
 	}
@@ -694,26 +715,52 @@ func (a *bratAnn) known(id string) bool {
 // resolveNotes gives each note to the span it is about.
 func (a *bratAnn) resolveNotes() {
 	for _, note := range a.notes {
-		spans, isSpan := a.spans[note.target]
-		_, known := a.ids[note.target]
-		switch {
-		case isSpan:
-			if note.text == "" {
-				continue
+		if note.text == "" {
+			a.spansOf(note.line, note.id, note.target, '#', "note")
+			continue
+		}
+		for _, i := range a.spansOf(note.line, note.id, note.target, '#', "note") {
+			s := &a.rec.Spans[i]
+			if s.Note != "" {
+				s.Note += "\n"
 			}
-			for _, i := range spans {
-				s := &a.rec.Spans[i]
-				if s.Note != "" {
-					s.Note += "\n"
-				}
-				s.Note += note.text
+			s.Note += note.text
+		}
+	}
+}
+
+// spansOf returns the spans of the T line target, which the line of the given kind (# or A) with
+// id is about. A target that is a T line with a problem (reported already) gives none; one of another
+// kind is counted as skipped; an unknown one is a problem.
+func (a *bratAnn) spansOf(line int, id, target string, kind byte, what string) []int {
+	spans, isSpan := a.spans[target]
+	_, known := a.ids[target]
+	switch {
+	case isSpan:
+		return spans
+	case known && target[0] == 'T':
+	case known:
+		a.skipped[kind]++
+	default:
+		a.problem(line, "%s: the %s is about %s, which this file does not have", id, what, target)
+	}
+	return nil
+}
+
+// resolveAttrs gives each attribute to the spans it is about: a binary one as true, a multi-valued
+// one as its value.
+func (a *bratAnn) resolveAttrs() {
+	for _, at := range a.attrs {
+		var v any = true
+		if at.value != "" {
+			v = at.value
+		}
+		for _, i := range a.spansOf(at.line, at.id, at.target, 'A', "attribute") {
+			s := &a.rec.Spans[i]
+			if s.Attrs == nil {
+				s.Attrs = annotations.Attrs{}
 			}
-		case known && note.target[0] == 'T':
-			// a T line with a problem, already reported
-		case known:
-			a.skipped['#']++
-		default:
-			a.problem(note.line, "%s: the note is about %s, which this file does not have", note.id, note.target)
+			s.Attrs[at.name] = v
 		}
 	}
 }
@@ -741,6 +788,7 @@ type bratWriter struct {
 	notices                             []string // about labels and annotators, in order
 	notesChanged, spansMoved, spansLeft int
 	relsLeft                            int // relations of spans left out
+	attrs                               bratAttrs
 }
 
 // newBratWriter returns a writer of brat standoff into t. With opts.Flat every document's NAME.txt
@@ -749,7 +797,7 @@ type bratWriter struct {
 // configuration, then the other labels met.
 func newBratWriter(t Tree, opts WriterOptions) *bratWriter {
 	w := &bratWriter{t: t, flat: opts.Flat, types: map[string]string{}, folders: map[string]string{},
-		taken: map[string]bool{"annotation.conf": true, "visual.conf": true}}
+		taken: map[string]bool{"annotation.conf": true, "visual.conf": true}, attrs: newBratAttrs(opts.LabelSet)}
 	for _, l := range opts.Labels {
 		w.typeOf(l)
 	}
@@ -784,7 +832,7 @@ func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotatio
 		return err
 	}
 	w.ann.Reset()
-	t, notes := 0, 0
+	t, notes, attrs := 0, 0, 0
 	tOf := map[int64]int{} // span ID to T number
 	for _, s := range spans {
 		frags := bratFragments([]rune(x.Slice(s.Start, s.End)), s.Start)
@@ -825,6 +873,7 @@ func (w *bratWriter) writeDoc(name, txt string, x *text.Index, spans []annotatio
 			}
 			fmt.Fprintf(&w.ann, "#%d\tAnnotatorNotes T%d\t%s\n", notes, t, note)
 		}
+		attrs = w.attrs.write(&w.ann, attrs, t, w.typeOf(s.Label), s)
 	}
 	n := 0
 	for _, r := range rels {
@@ -1019,7 +1068,7 @@ func windowsReserved(name string) bool {
 // labels' colours, and brat picks its own.
 func (w *bratWriter) Close() error {
 	var conf, visual bytes.Buffer
-	conf.WriteString("# Tagdesk's labels as brat entity types and its relation types; Tagdesk writes no events or attributes.\n[entities]\n")
+	conf.WriteString("# Tagdesk's labels as brat entity types, its relation types, and the labels' flags and choices as attributes.\n[entities]\n")
 	visual.WriteString("# How brat shows the types: the type, then the label.\n[labels]\n")
 	written := map[string]bool{}
 	for _, l := range w.labels {
@@ -1039,6 +1088,7 @@ func (w *bratWriter) Close() error {
 		}
 	}
 	conf.WriteString("\n[events]\n\n[attributes]\n")
+	w.attrs.conf(&conf)
 	visual.WriteString("\n[drawing]\n")
 	if err := w.create("annotation.conf", conf.Bytes()); err != nil {
 		return err
@@ -1070,6 +1120,8 @@ func (w *bratWriter) Notices() []string {
 		"%d notes with line breaks or tabs were written on one line: a brat note is one line")
 	count(w.spansMoved, "1 span that starts or ends with a line break was written without it: brat spans leave line breaks out",
 		"%d spans that start or end with line breaks were written without them: brat spans leave line breaks out")
+	count(w.attrs.leftOut, "1 span has number or text attribute values, which brat attributes cannot hold: they were left out",
+		"%d spans have number or text attribute values, which brat attributes cannot hold: they were left out")
 	count(w.spansLeft, "1 span of only line breaks and white space was left out: brat cannot write it",
 		"%d spans of only line breaks and white space were left out: brat cannot write them")
 	count(w.relsLeft, "1 relation of such a span was left out with it", "%d relations of such spans were left out with them")

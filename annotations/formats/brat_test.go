@@ -79,6 +79,11 @@ func writeBratTree(t *testing.T, p *annotations.Project, path string, q annotati
 	}
 }
 
+// bratNumbers is the notice of n spans whose number or text values brat cannot hold.
+func bratNumbers(n int) string {
+	return fmt.Sprintf("%d spans have number or text attribute values, which brat attributes cannot hold: they were left out", n)
+}
+
 func TestBratExportGolden(t *testing.T) {
 	p := corpusProject(t)
 	tests := map[string]struct {
@@ -87,11 +92,11 @@ func TestBratExportGolden(t *testing.T) {
 		wantNotices []string
 	}{
 		"brat/export.txt": {annotations.ExportQuery{}, WriterOptions{},
-			[]string{"1 note with line breaks or tabs was written on one line: a brat note is one line"}},
-		"brat/export-bob-flat.txt": {annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Flat: true}, nil},
+			[]string{"1 note with line breaks or tabs was written on one line: a brat note is one line", bratNumbers(5)}},
+		"brat/export-bob-flat.txt": {annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Flat: true}, []string{bratNumbers(3)}},
 		"brat/export-labels.txt": {annotations.ExportQuery{Annotators: []string{"bob"}},
 			WriterOptions{Flat: true, Labels: []string{"figure", "place name", "actor"}},
-			[]string{`label "place name" was written as place_name: brat type names cannot hold spaces`}},
+			[]string{`label "place name" was written as place_name: brat type names cannot hold spaces`, bratNumbers(3)}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -105,7 +110,8 @@ func TestBratExportGolden(t *testing.T) {
 }
 
 // bratSpans describes p's documents by text and each annotator's spans, what brat carries: no
-// names, ids, metadata or statuses, and notes on one line.
+// names, ids, metadata or statuses, notes on one line, and only the flags and choices of the
+// attribute values.
 func bratSpans(t *testing.T, p *annotations.Project) string {
 	t.Helper()
 	var docs []string
@@ -114,7 +120,7 @@ func bratSpans(t *testing.T, p *annotations.Project) string {
 		b.WriteString(strconv.Quote(d.Text) + "\n")
 		for _, s := range d.Spans {
 			note := strings.NewReplacer("\n", " ", "\t", " ").Replace(s.Note)
-			fmt.Fprintf(&b, "  %s %s %d-%d %q\n", s.Annotator, s.Label, s.Start, s.End, note)
+			fmt.Fprintf(&b, "  %s %s %d-%d %q %s\n", s.Annotator, s.Label, s.Start, s.End, note, describeAttrs(s.Attrs, bratKept))
 		}
 		b.WriteString(describeRelations(d))
 		docs = append(docs, b.String())
@@ -417,7 +423,7 @@ func TestBratImport(t *testing.T) {
 				"  carol Org 0-4 -Partner-> Org 9-17\n" +
 				"  carol Org 9-17 -Partner-> Org 0-4\n",
 			wantNotices: []string{
-				"2 brat attributes (A or M lines) were not imported: Tagdesk does not store attributes yet (c/a.ann).",
+				"2 brat attributes (A or M lines) of relations or events were not imported: Tagdesk keeps attributes of spans only (c/a.ann).",
 				"1 brat equivalence (* line) was not imported: Tagdesk does not store equivalences yet (c/a.ann).",
 				"1 brat event (E line) was not imported: Tagdesk does not store events yet (c/a.ann).",
 				"1 brat normalisation (N line) was not imported: Tagdesk does not store normalisations yet (c/a.ann).",
@@ -579,7 +585,7 @@ func TestBratWriter(t *testing.T) {
 		"a_b.ann":    "",
 		"a_b-2.txt":  "fourth",
 		"a_b-2.ann":  "",
-		"annotation.conf": "# Tagdesk's labels as brat entity types and its relation types; Tagdesk writes no events or attributes.\n" +
+		"annotation.conf": "# Tagdesk's labels as brat entity types, its relation types, and the labels' flags and choices as attributes.\n" +
 			"[entities]\nplace_name\ntrimmed\n\n[relations]\nsaid_by Arg1:<ENTITY>, Arg2:<ENTITY>\n\n[events]\n\n[attributes]\n",
 		"visual.conf": "# How brat shows the types: the type, then the label.\n" +
 			"[labels]\nplace_name | place  name\ntrimmed | trimmed\nsaid_by | said_by\n\n[drawing]\n",

@@ -206,6 +206,9 @@ func TestCoNLLNotices(t *testing.T) {
 	const annotators = "2 annotators' versions were written one after another; use --annotator or --gold to export one."
 	const relations = "4 relations were left out: CoNLL cannot carry relations."
 	const bobs = "1 relation was left out: Hugging Face JSONL cannot carry relations."
+	attrs := func(n int, format string) string {
+		return fmt.Sprintf("%d spans have attribute values that %s cannot hold; they were left out (jsonl, csv, labelstudio and prodigy keep them).", n, format)
+	}
 	tests := map[string]struct {
 		format string
 		q      annotations.ExportQuery
@@ -214,17 +217,17 @@ func TestCoNLLNotices(t *testing.T) {
 	}{
 		"outer": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels}, []string{
 			"4 spans nested in or overlapping others were left out (--nested outer keeps the outermost); use --nested columns to keep them all.",
-			annotators, relations}},
+			annotators, relations, attrs(6, CoNLL)}},
 		"inner": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels, Nested: NestedInner}, []string{
 			"4 spans containing or overlapping others were left out (--nested inner keeps the innermost); use --nested columns to keep them all.",
-			annotators, relations}},
+			annotators, relations, attrs(6, CoNLL)}},
 		"columns": {CoNLL, annotations.ExportQuery{}, WriterOptions{Labels: corpusLabels, Nested: NestedColumns}, []string{
-			annotators, relations, "The tag columns after each token are, in order: actor, figure, weapon, claim."}},
-		"bob": {CoNLL, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{"1 relation was left out: CoNLL cannot carry relations."}},
+			annotators, relations, "The tag columns after each token are, in order: actor, figure, weapon, claim.", attrs(6, CoNLL)}},
+		"bob": {CoNLL, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{"1 relation was left out: CoNLL cannot carry relations.", attrs(4, CoNLL)}},
 		"hf": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels}, []string{bobs,
-			"ner_tags count from 0 over the tags O, B-actor, I-actor, B-figure, I-figure, B-weapon, I-weapon, B-claim, I-claim."}},
+			"ner_tags count from 0 over the tags O, B-actor, I-actor, B-figure, I-figure, B-weapon, I-weapon, B-claim, I-claim.", attrs(4, HF)}},
 		"hf columns": {HF, annotations.ExportQuery{Annotators: []string{"bob"}}, WriterOptions{Labels: corpusLabels, Nested: NestedColumns}, []string{bobs,
-			"Each <label>_tags field counts from 0 over O, B-<label>, I-<label>: actor_tags, figure_tags, weapon_tags, claim_tags."}},
+			"Each <label>_tags field counts from 0 over O, B-<label>, I-<label>: actor_tags, figure_tags, weapon_tags, claim_tags.", attrs(4, HF)}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -11,7 +12,7 @@ import (
 )
 
 // csvHeader is the first row of a CSV export.
-var csvHeader = []string{"document_id", "document_name", "annotator", "label", "start", "end", "text", "note"}
+var csvHeader = []string{"document_id", "document_name", "annotator", "label", "start", "end", "text", "note", "attributes"}
 
 // csvWriter writes one row per span, RFC 4180: fields with a comma, quote, CR or LF are quoted, inner
 // quotes doubled, rows end with CRLF. Unlike encoding/csv it leaves line ends inside fields as they are,
@@ -46,7 +47,7 @@ func (cw *csvWriter) Write(d *annotations.ExportDocument) error {
 	key := d.Key()
 	for _, s := range d.Spans {
 		cw.row = append(cw.row[:0], safeCell(key), safeCell(d.Name), safeCell(s.Annotator), safeCell(s.Label),
-			strconv.Itoa(s.Start), strconv.Itoa(s.End), safeCell(x.Slice(s.Start, s.End)), safeCell(s.Note))
+			strconv.Itoa(s.Start), strconv.Itoa(s.End), safeCell(x.Slice(s.Start, s.End)), safeCell(s.Note), attrsCell(s.Attrs))
 		if err := cw.writeRow(cw.row); err != nil {
 			return err
 		}
@@ -74,6 +75,19 @@ func (cw *csvWriter) writeRow(fields []string) error {
 	}
 	_, err := cw.w.WriteString("\r\n")
 	return err
+}
+
+// attrsCell gives a span's attribute values as compact JSON with the keys sorted, or "" when it has
+// none.
+func attrsCell(a annotations.Attrs) string {
+	if len(a) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(a)
+	if err != nil { // only NaN or infinities, which the store never holds
+		return ""
+	}
+	return string(b)
 }
 
 // safeCell neutralises a cell a spreadsheet would read as a formula (OWASP "CSV Injection").

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"io"
 	"os"
@@ -63,6 +64,9 @@ func export(t testing.TB, p *annotations.Project, format string, q annotations.E
 func exportWriter(t testing.TB, p *annotations.Project, format string, q annotations.ExportQuery, opts WriterOptions) ([]byte, Writer) {
 	t.Helper()
 	var b bytes.Buffer
+	if opts.LabelSet == nil { // as NewExport does
+		opts.LabelSet, _ = p.Labels(context.Background())
+	}
 	w, err := NewWriter(format, &b, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -134,8 +138,22 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export is not valid CSV: %v", err)
 	}
-	if got := strings.Join(rows[0], ","); got != "document_id,document_name,annotator,label,start,end,text,note" {
+	if got := strings.Join(rows[0], ","); got != "document_id,document_name,annotator,label,start,end,text,note,attributes" {
 		t.Errorf("header %s", got)
+	}
+	withAttrs := 0
+	for _, row := range rows[1:] {
+		if row[8] == "" {
+			continue
+		}
+		var a map[string]any
+		if err := json.Unmarshal([]byte(row[8]), &a); err != nil || len(a) == 0 {
+			t.Errorf("row %v: attributes %q are not a JSON object with values", row[:6], row[8])
+		}
+		withAttrs++
+	}
+	if withAttrs == 0 {
+		t.Errorf("no row has attributes")
 	}
 	st, _ := p.Stats(context.Background())
 	if len(rows)-1 != st.Spans {

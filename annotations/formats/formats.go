@@ -77,6 +77,10 @@ type WriterOptions struct {
 	// DoccanoForm is the form doccano lines take: DoccanoLabel ("" too) or DoccanoEntities, which
 	// carries relations.
 	DoccanoForm string
+	// LabelSet is the project's label set with the attributes of each label: Label Studio and brat
+	// write attribute types and choices from it. Without it, a value's type is guessed from the value
+	// (a string is a choice). NewExport passes the project's.
+	LabelSet []annotations.Label
 
 	// Flat tells brat that the export holds one annotator's spans (--annotator NAME or --gold): the
 	// files go at the top of the folder instead of in a folder per annotator.
@@ -110,7 +114,8 @@ func NewWriter(format string, w io.Writer, opts WriterOptions) (Writer, error) {
 		return nil, fmt.Errorf("%s offsets apply only to the JSON formats (%s)", opts.Offsets, strings.Join(UTF16Formats, ", "))
 	}
 	if mk, ok := streamWriters[format]; ok {
-		return mk(w, opts)
+		wr, err := mk(w, opts)
+		return withAttrNotice(format, wr, err)
 	}
 	if slices.Contains(TreeFormats, format) {
 		return nil, fmt.Errorf("%s writes a folder or a zip: use NewTreeWriter", format)

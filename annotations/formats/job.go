@@ -69,6 +69,12 @@ func NewExport(ctx context.Context, p *annotations.Project, format string, q ann
 			}
 		}
 	}
+	if opts.LabelSet == nil {
+		var err error
+		if opts.LabelSet, err = p.Labels(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if slices.Contains(TreeFormats, format) {
 		opts.Flat = len(q.Annotators) == 1
 	}

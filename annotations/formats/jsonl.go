@@ -15,6 +15,7 @@ import (
 //
 //	{"id": "...", "name": "...", "text": "...", "meta": {...},
 //	 "spans": [{"start": 0, "end": 5, "label": "actor", "text": "...", "annotator": "alice", "note": "...",
+//	            "attributes": {"value": 1100, "unit": "casualties", "approximate": true},
 //	            "score": 0.93}],
 //	 "status": {"alice": "done"},
 //	 "relations": [{"from": 0, "to": 1, "type": "attributed_to"}]}
@@ -54,6 +55,8 @@ type jsonlSpan struct {
 	Annotator string          `json:"annotator"`
 	Note      string          `json:"note"`
 	Score     *float64        `json:"score"`
+	// Attributes are absent (the import derives them), or an object, maybe empty.
+	Attributes annotations.Attrs `json:"attributes"`
 }
 
 func parseJSONL(line []byte, rec *annotations.Record) string {
@@ -90,7 +93,7 @@ func parseJSONL(line []byte, rec *annotations.Record) string {
 		if reason := decodeItem(raw, &s, "span", i); reason != "" {
 			return reason
 		}
-		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note, Score: s.Score}
+		rs := annotations.RecordSpan{Text: s.Text, Annotator: s.Annotator, Note: s.Note, Score: s.Score, Attrs: s.Attributes}
 		if rs.Start, reason = offset(s.Start, "start"); reason != "" {
 			return fmt.Sprintf("span %d: %s", i+1, reason)
 		}
@@ -191,6 +194,8 @@ type jsonlOutSpan struct {
 	Text      string `json:"text"`
 	Annotator string `json:"annotator"`
 	Note      string `json:"note,omitempty"`
+	// Attributes are omitted when the span has none.
+	Attributes annotations.Attrs `json:"attributes,omitempty"`
 }
 
 func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
@@ -200,7 +205,7 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 		out.Meta = json.RawMessage("{}")
 	}
 	for i, s := range d.Spans {
-		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note}
+		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note, s.Attrs}
 	}
 	if len(d.Statuses) > 0 {
 		out.Status = map[string]string{}

@@ -33,6 +33,13 @@ import (
 // as the note of the region's spans. Label Studio's documentation, "How Label Studio saves results
 // in annotations", describes both.
 //
+// A span's attribute values are per-region results too, each with the attribute's name as
+// from_name: a number is {"type": "number", "value": {"number": 1100}}, a choice {"type": "choices",
+// "value": {"choices": ["casualties"]}}, a true flag a "choices" result whose one choice is the
+// attribute's name ({"choices": ["approximate"]}; a false flag is not written), and a text a
+// "textarea" result marked "tagdesk_attribute": true, which tells it from a note (Label Studio keeps
+// the key; a per-region TextArea without it is a note, as before).
+//
 // What Tagdesk writes beyond Label Studio's own keys, and why:
 //   - "data" holds "text", "document_id" (the document's key), "name" and, when not empty, "meta":
 //     Label Studio keeps every key of "data" and shows it in its Data Manager.
@@ -638,7 +645,7 @@ func lsAnnotator(a lsAnnotation) (string, string) {
 // lsResults is what Tagdesk takes from the result list of an annotation or a prediction.
 type lsResults struct {
 	items      int
-	spans      []annotations.RecordSpan     // one per label of each text region, with its notes
+	spans      []annotations.RecordSpan     // one per label of each text region, with its notes and attributes
 	relations  []annotations.RecordRelation // between indexes of spans
 	others     map[string]int               // results Tagdesk does not keep, by type
 	unlabelled int                          // text regions without a label
@@ -661,6 +668,9 @@ type lsResult struct {
 	Type  *string         `json:"type"`
 	Value json.RawMessage `json:"value"`
 	Score *float64        `json:"score"` // a prediction's confidence in this result
+	// FromName and Attribute tell a per-region attribute value from a note.
+	FromName  string `json:"from_name"`
+	Attribute bool   `json:"tagdesk_attribute"`
 }
 
 // results reads a result list. It serves annotations and predictions alike.
@@ -678,6 +688,7 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 	notes := map[string][]string{}
 	var noted []string // ids with notes, in order
 	var links []lsRelation
+	var attrs lsAttrs
 	other := func(typ string) {
 		if res.others == nil {
 			res.others = map[string]int{}
@@ -707,7 +718,14 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 				regions[id] = append(regions[id], len(res.spans))
 				res.spans = append(res.spans, s)
 			}
+		case "number", "choices":
+			if !attrs.add(id, r) {
+				other(*r.Type)
+			}
 		case "textarea":
+			if r.Attribute && attrs.add(id, r) {
+				continue
+			}
 			texts, reason := lsTexts(r.Value)
 			if reason != "" {
 				return res, fmt.Sprintf("result %d: %s", i+1, reason)
@@ -752,7 +770,59 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 			res.spans[k].Note = strings.Join(notes[id], "\n")
 		}
 	}
+	for _, a := range attrs {
+		spans, ok := regions[a.id]
+		if !ok || a.id == "" {
+			other(a.typ) // about the whole text, or a region Tagdesk did not keep
+			continue
+		}
+		for _, k := range spans {
+			if res.spans[k].Attrs == nil {
+				res.spans[k].Attrs = annotations.Attrs{}
+			}
+			res.spans[k].Attrs[a.name] = a.value
+		}
+	}
 	return res, ""
+}
+
+// lsAttrs are the attribute values of regions, in the order of the file.
+type lsAttrs []lsAttr
+
+type lsAttr struct {
+	id, typ, name string
+	value         any
+}
+
+// add reads a per-region "number", "choices" or "textarea" result as an attribute value and reports
+// whether it was one: it needs a from_name, and one number, one choice or one text.
+func (as *lsAttrs) add(id string, r lsResult) bool {
+	if r.FromName == "" || id == "" {
+		return false
+	}
+	var v struct {
+		Number  *float64 `json:"number"`
+		Choices []string `json:"choices"`
+		Text    []string `json:"text"`
+	}
+	if json.Unmarshal(r.Value, &v) != nil {
+		return false
+	}
+	a := lsAttr{id: id, typ: *r.Type, name: r.FromName}
+	switch {
+	case *r.Type == "number" && v.Number != nil:
+		a.value = *v.Number
+	case *r.Type == "choices" && len(v.Choices) == 1 && v.Choices[0] == r.FromName:
+		a.value = true // a flag
+	case *r.Type == "choices" && len(v.Choices) == 1:
+		a.value = v.Choices[0]
+	case *r.Type == "textarea" && len(v.Text) > 0:
+		a.value = strings.Join(v.Text, "\n")
+	default:
+		return false
+	}
+	*as = append(*as, a)
+	return true
 }
 
 // region reads the value of a "labels" result: one span per label, or nil when it is not a text
@@ -918,15 +988,17 @@ func jsonValueKind(raw []byte) string {
 // labelStudioWriter writes a Label Studio JSON export: one task per line inside one list, written as
 // the documents come.
 type labelStudioWriter struct {
-	w       *bufio.Writer
-	task    bytes.Buffer // the task being written
-	enc     *json.Encoder
-	offsets Offsets
-	tasks   int
-	labels  []string // in the order met, for the labeling config
-	seen    map[string]bool
-	notes   bool
-	types   []string // relation types, in the order met, for the labeling config
+	w        *bufio.Writer
+	task     bytes.Buffer // the task being written
+	enc      *json.Encoder
+	offsets  Offsets
+	tasks    int
+	labels   []string // in the order met, for the labeling config
+	seen     map[string]bool
+	notes    bool
+	relTypes []string // relation types, in the order met, for the labeling config
+	types    attrTypes
+	attrs    lsConfigAttrs // the attributes written, for the labeling config
 }
 
 // NewLabelStudioWriter returns a writer of a Label Studio JSON export to w: one task per document,
@@ -937,7 +1009,8 @@ func NewLabelStudioWriter(w io.Writer) Writer { return newLabelStudioWriter(w, W
 
 // newLabelStudioWriter is NewLabelStudioWriter with offsets in opts.Offsets.
 func newLabelStudioWriter(w io.Writer, opts WriterOptions) *labelStudioWriter {
-	lw := &labelStudioWriter{w: bufio.NewWriterSize(w, 1<<16), offsets: opts.Offsets, seen: map[string]bool{}}
+	lw := &labelStudioWriter{w: bufio.NewWriterSize(w, 1<<16), offsets: opts.Offsets, seen: map[string]bool{},
+		types: newAttrTypes(opts.LabelSet), attrs: lsConfigAttrs{labels: opts.LabelSet}}
 	lw.enc = json.NewEncoder(&lw.task)
 	lw.enc.SetEscapeHTML(false)
 	return lw
@@ -968,12 +1041,13 @@ type lsOutAnnotation struct {
 }
 
 type lsOutResult struct {
-	ID       string `json:"id"`
-	FromName string `json:"from_name"`
-	ToName   string `json:"to_name"`
-	Type     string `json:"type"`
-	Value    any    `json:"value"`
-	Origin   string `json:"origin"`
+	ID        string `json:"id"`
+	FromName  string `json:"from_name"`
+	ToName    string `json:"to_name"`
+	Type      string `json:"type"`
+	Value     any    `json:"value"`
+	Origin    string `json:"origin"`
+	Attribute bool   `json:"tagdesk_attribute,omitempty"` // a text attribute's textarea, not a note
 }
 
 type lsOutRelation struct {
@@ -1017,6 +1091,7 @@ func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 					Value: lsOutNote{[]string{s.Note}}, Origin: "manual"})
 				lw.notes = true
 			}
+			ann.Result = lw.appendAttrs(ann.Result, id, s)
 			if !lw.seen[s.Label] {
 				lw.seen[s.Label] = true
 				lw.labels = append(lw.labels, s.Label)
@@ -1028,8 +1103,8 @@ func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 			}
 			ann.Result = append(ann.Result, lsOutRelation{FromID: regionOf[r.From], ToID: regionOf[r.To], Type: "relation",
 				Direction: "right", Labels: []string{r.Type}})
-			if !slices.Contains(lw.types, r.Type) {
-				lw.types = append(lw.types, r.Type)
+			if !slices.Contains(lw.relTypes, r.Type) {
+				lw.relTypes = append(lw.relTypes, r.Type)
 			}
 		}
 		task.Annotations = append(task.Annotations, ann)
@@ -1071,9 +1146,9 @@ func (lw *labelStudioWriter) Notices() []string {
 		b.WriteString(`<Label value="` + html.EscapeString(l) + `"/>`)
 	}
 	b.WriteString(`</Labels><Text name="text" value="$text"/>`)
-	if len(lw.types) > 0 {
+	if len(lw.relTypes) > 0 {
 		b.WriteString(`<Relations>`)
-		for _, t := range lw.types {
+		for _, t := range lw.relTypes {
 			b.WriteString(`<Relation value="` + html.EscapeString(t) + `"/>`)
 		}
 		b.WriteString(`</Relations>`)
@@ -1081,6 +1156,95 @@ func (lw *labelStudioWriter) Notices() []string {
 	if lw.notes {
 		b.WriteString(`<TextArea name="note" toName="text" perRegion="true" editable="true" displayMode="region-list"/>`)
 	}
+	lw.attrs.write(&b)
 	b.WriteString(`</View>`)
 	return []string{"Label Studio shows these tasks with a labeling config such as " + b.String()}
+}
+
+// appendAttrs adds the results holding the attribute values of span s, in region id, to out.
+func (lw *labelStudioWriter) appendAttrs(out []any, id string, s annotations.Span) []any {
+	for _, name := range sortedAttrs(s.Attrs) {
+		v := s.Attrs[name]
+		r := lsOutResult{ID: id, FromName: name, ToName: "text", Origin: "manual"}
+		typ := lw.types.of(s.Label, name, v)
+		switch typ {
+		case annotations.AttrNumber:
+			r.Type, r.Value = "number", map[string]any{"number": v}
+		case annotations.AttrFlag:
+			if v != true {
+				continue // a false flag is an unchecked choice: no result
+			}
+			r.Type, r.Value = "choices", map[string][]string{"choices": {name}}
+		case annotations.AttrText:
+			r.Type, r.Value, r.Attribute = "textarea", lsOutNote{[]string{fmt.Sprint(v)}}, true
+		default:
+			r.Type, r.Value = "choices", map[string][]string{"choices": {fmt.Sprint(v)}}
+		}
+		lw.attrs.met(s.Label, name, typ, v)
+		out = append(out, r)
+	}
+	return out
+}
+
+// lsConfigAttrs gathers the attributes an export wrote, for the per-region controls of the labeling
+// config: one control per attribute name, shown for the labels that have it.
+type lsConfigAttrs struct {
+	labels []annotations.Label // the label set, for the choices of a choice
+	order  []string
+	byName map[string]*lsConfigAttr
+}
+
+type lsConfigAttr struct {
+	typ     annotations.AttributeType
+	labels  []string
+	choices []string
+}
+
+// met records that an attribute of label was written with the value v.
+func (c *lsConfigAttrs) met(label, name string, typ annotations.AttributeType, v any) {
+	if c.byName == nil {
+		c.byName = map[string]*lsConfigAttr{}
+	}
+	a := c.byName[name]
+	if a == nil {
+		a = &lsConfigAttr{typ: typ}
+		for _, l := range c.labels {
+			if def, ok := l.Attribute(name); ok && l.Name == label {
+				a.choices = slices.Clone(def.Values)
+			}
+		}
+		c.byName[name] = a
+		c.order = append(c.order, name)
+	}
+	if !slices.Contains(a.labels, label) {
+		a.labels = append(a.labels, label)
+	}
+	if s, ok := v.(string); ok && a.typ == annotations.AttrChoice && !slices.Contains(a.choices, s) {
+		a.choices = append(a.choices, s)
+	}
+}
+
+// write adds the controls to a labeling config.
+func (c *lsConfigAttrs) write(b *strings.Builder) {
+	for _, name := range c.order {
+		a := c.byName[name]
+		common := `name="` + html.EscapeString(name) + `" toName="text" perRegion="true" visibleWhen="region-selected" whenLabelValue="` +
+			html.EscapeString(strings.Join(a.labels, ",")) + `"`
+		switch a.typ {
+		case annotations.AttrNumber:
+			b.WriteString(`<Number ` + common + `/>`)
+		case annotations.AttrText:
+			b.WriteString(`<TextArea ` + common + ` editable="true"/>`)
+		default:
+			choices := a.choices
+			if a.typ == annotations.AttrFlag {
+				choices = []string{name}
+			}
+			b.WriteString(`<Choices ` + common + ` choice="single">`)
+			for _, ch := range choices {
+				b.WriteString(`<Choice value="` + html.EscapeString(ch) + `"/>`)
+			}
+			b.WriteString(`</Choices>`)
+		}
+	}
 }

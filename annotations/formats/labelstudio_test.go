@@ -98,6 +98,15 @@ func checkLabelStudioShape(t *testing.T, out []byte, unit Offsets) lsExport {
 					if err := json.Unmarshal(r.Value, &v); err != nil || len(v.Text) != 1 || !regions[r.ID] || r.FromName != "note" {
 						t.Errorf("%s: a note not on the region before it: %s %s", where, r.ID, r.Value)
 					}
+				case "number", "choices":
+					var v struct {
+						Number  *float64
+						Choices []string
+					}
+					if err := json.Unmarshal(r.Value, &v); err != nil || (v.Number == nil) == (len(v.Choices) != 1) || !regions[r.ID] ||
+						r.FromName == "" || r.FromName == "label" || r.FromName == "note" {
+						t.Errorf("%s: an attribute value not on the region before it: %s %s %s", where, r.ID, r.FromName, r.Value)
+					}
 				default:
 					t.Errorf("%s: type %q", where, r.Type)
 				}

@@ -17,7 +17,8 @@ import (
 //
 //	{"text": "Albert Einstein was a physicist.",
 //	 "tokens": [{"text": "Albert", "start": 0, "end": 6, "id": 0, "ws": true}, ...],
-//	 "spans": [{"start": 0, "end": 15, "token_start": 0, "token_end": 1, "label": "PERSON"}],
+//	 "spans": [{"start": 0, "end": 15, "token_start": 0, "token_end": 1, "label": "PERSON",
+//	            "attributes": {"role": "scientist"}}],
 //	 "answer": "accept", "_view_id": "ner_manual", "_annotator_id": "alice", "_session_id": "alice",
 //	 "document_id": "...", "name": "...", "meta": {...}}
 //
@@ -68,6 +69,8 @@ type prodigySpan struct {
 	TokenStart json.RawMessage `json:"token_start"`
 	TokenEnd   json.RawMessage `json:"token_end"`
 	Label      *string         `json:"label"`
+	// Attributes are Tagdesk's attribute values, a key Prodigy keeps as it keeps any other.
+	Attributes annotations.Attrs `json:"attributes"`
 }
 
 var (
@@ -184,7 +187,7 @@ func prodigySpanOf(ps prodigySpan, tokens []prodigyToken) (annotations.RecordSpa
 	if ps.Label == nil {
 		return s, `"label" is missing`
 	}
-	s.Label = *ps.Label
+	s.Label, s.Attrs = *ps.Label, ps.Attributes
 	hasChars := len(ps.Start) > 0 || len(ps.End) > 0
 	hasTokens := len(ps.TokenStart) > 0 || len(ps.TokenEnd) > 0
 	var reason string
@@ -282,6 +285,8 @@ type prodigyOutSpan struct {
 	TokenStart int    `json:"token_start"`
 	TokenEnd   int    `json:"token_end"`
 	Label      string `json:"label"`
+	// Attributes are omitted when the span has none.
+	Attributes annotations.Attrs `json:"attributes,omitempty"`
 }
 
 func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
@@ -310,7 +315,7 @@ func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 				pw.blank++ // only white space: no token to point at
 				continue
 			}
-			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label})
+			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label, s.Attrs})
 			written[s.ID] = line.Spans[len(line.Spans)-1]
 		}
 		line.Relations = line.Relations[:0]

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +20,17 @@ type carried struct {
 	exact    bool // the source id as such (not only the key exports write) and the first line
 	// relations between spans
 	relations bool
+	// attrs keeps the attribute values it reports true for; nil: the format keeps none.
+	attrs func(v any) bool
 }
+
+// The attribute values formats keep: all of them, all but false flags (written as no value), or a
+// brat attribute's (true flags and choices).
+var (
+	allAttrs     = func(any) bool { return true }
+	noFalseFlags = func(v any) bool { return v != false }
+	bratKept     = func(v any) bool { _, choice := v.(string); return v == true || choice }
+)
 
 // roundTrips lists every format that Tagdesk both writes and reads, with what it carries, the file
 // name its export gets (the import detects the format from it) and the offset units it takes.
@@ -29,12 +40,12 @@ var roundTrips = map[string]struct {
 	offsets []Offsets
 	opts    WriterOptions // besides the offsets
 }{
-	JSONL:                 {"export.jsonl", carried{notes: true, statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	JSONL:                 {"export.jsonl", carried{notes: true, statuses: true, names: true, relations: true, attrs: allAttrs}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 	Doccano:               {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 	Doccano + "/entities": {"export.jsonl", carried{names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{DoccanoForm: DoccanoEntities}},
 	SpaCy:                 {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
-	Prodigy:               {"export.jsonl", carried{statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
-	LabelStudio:           {"export.json", carried{notes: true, statuses: true, names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	Prodigy:               {"export.jsonl", carried{statuses: true, names: true, relations: true, attrs: allAttrs}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	LabelStudio:           {"export.json", carried{notes: true, statuses: true, names: true, relations: true, attrs: noFalseFlags}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 }
 
 // TestRoundTrip exports the corpus (decomposed accents, CRLF-born text, a byte-order mark, an emoji
@@ -87,6 +98,9 @@ func describeKept(t *testing.T, p *annotations.Project, keeps carried) string {
 			if keeps.notes {
 				line = append(line, strconv.Quote(s.Note))
 			}
+			if keeps.attrs != nil {
+				line = append(line, describeAttrs(s.Attrs, keeps.attrs))
+			}
 			b.WriteString(strings.Join(line, " ") + "\n")
 		}
 		if keeps.relations {
@@ -103,4 +117,15 @@ func describeKept(t *testing.T, p *annotations.Project, keeps carried) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// describeAttrs renders the values of a that keep reports true for, in name order.
+func describeAttrs(a annotations.Attrs, keep func(any) bool) string {
+	var out []string
+	for _, name := range sortedAttrs(a) {
+		if keep(a[name]) {
+			out = append(out, fmt.Sprintf("%s=%v", name, a[name]))
+		}
+	}
+	return "{" + strings.Join(out, " ") + "}"
 }

@@ -1,0 +1,90 @@
+package annotations
+
+import (
+	"fmt"
+	"slices"
+)
+
+// importAttrs are the attribute definitions an import added, by label and attribute name. A choice
+// the import added takes the new values it meets.
+type importAttrs map[string]map[string]bool
+
+func (a importAttrs) has(label, name string) bool { return a[label][name] }
+
+// attrsProblem checks the values a span of label brings against the label's attributes as the
+// import has them so far, and says what is wrong, or "". Values of an attribute the label lacks are
+// fine unless the labels are strict: the import adds the attribute (see defineAttrs).
+func (im *importer) attrsProblem(label string, a Attrs) string {
+	l, known := im.labels.byName(label)
+	for _, name := range sortedKeys(a) {
+		v := normalizeValue(a[name])
+		if reason := attrNameProblem(name); reason != "" {
+			return fmt.Sprintf("the attribute name %q %s", name, reason)
+		}
+		def, defined := l.Attribute(name)
+		switch {
+		case defined && im.attrs.has(label, name):
+			inferred, ok := InferAttribute(name, []any{v})
+			if !ok || inferred.Type != def.Type && !(def.Type == AttrText && inferred.Type == AttrChoice) {
+				return fmt.Sprintf("the attribute %q of label %q was given %s values before; %s is not one",
+					name, label, def.Type, describeValue(v))
+			}
+		case defined:
+			if p := attrProblem(l, name, v); p != "" {
+				return p
+			}
+		case known && im.opts.StrictLabels:
+			return fmt.Sprintf("the label %q has no attribute %q (--strict-labels)", label, name)
+		default:
+			if _, ok := InferAttribute(name, []any{v}); !ok {
+				return fmt.Sprintf("the value %s of attribute %q is not a number, true or false, or a text",
+					describeValue(v), name)
+			}
+		}
+	}
+	return ""
+}
+
+// defineAttrs adds to the label the definitions of the attributes a gives values for and it lacks,
+// inferring their types from the values, and adds new values to the choices the import defined.
+// attrsProblem has checked a.
+func (im *importer) defineAttrs(label string, a Attrs) error {
+	l, _ := im.labels.byName(label)
+	changed := false
+	for _, name := range sortedKeys(a) {
+		v := normalizeValue(a[name])
+		i := slices.IndexFunc(l.Attributes, func(d Attribute) bool { return d.Name == name })
+		switch {
+		case i < 0:
+			def, _ := InferAttribute(name, []any{v})
+			l.Attributes = append(l.Attributes, def)
+			if im.attrs[label] == nil {
+				im.attrs[label] = map[string]bool{}
+			}
+			im.attrs[label][name] = true
+			im.attrsAdded = append(im.attrsAdded, fmt.Sprintf("%s.%s (%s)", label, name, def.Type))
+			changed = true
+		case im.attrs.has(label, name) && l.Attributes[i].Type == AttrChoice:
+			if s := v.(string); !slices.Contains(l.Attributes[i].Values, s) {
+				d := &l.Attributes[i]
+				d.Values = append(slices.Clip(d.Values), s)
+				changed = true
+			}
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := validateAttributes(l); err != nil {
+		return err
+	}
+	if _, err := im.tx.ExecContext(im.ctx, `UPDATE labels SET attributes = ? WHERE id = ?`, attributesJSON(l.Attributes), l.ID); err != nil {
+		return fmt.Errorf("import: attributes of label %q: %w", label, err)
+	}
+	for i := range im.labels.set {
+		if im.labels.set[i].ID == l.ID {
+			im.labels.set[i] = l
+		}
+	}
+	return nil
+}
