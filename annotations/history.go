@@ -52,7 +52,7 @@ func (h *History) AddSpan(ctx context.Context, ns NewSpan) (Span, bool, error) {
 	)
 	err := h.p.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		s, added, started, err = h.p.insertSpan(ctx, tx, ns)
+		s, added, started, err = h.p.insertSpan(ctx, tx, ns, false)
 		return err
 	})
 	if err != nil || !added {
@@ -319,8 +319,7 @@ func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, start
 			return conflict("the label %q no longer exists", s.Label)
 		}
 		var err error
-		s, added, started, err = h.p.insertSpan(ctx, tx, NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator,
-			Label: s.Label, Start: s.Start, End: s.End, Note: s.Note, Attrs: keepAttrs(s.Attrs)})
+		s, added, started, err = h.p.insertSpan(ctx, tx, storedSpan(s), true)
 		if err == nil && !added {
 			return conflict("an identical span already exists")
 		}

@@ -216,8 +216,11 @@ func (e *assistEdit) add(ctx context.Context, h *History, tx *sql.Tx, kept []boo
 				return nil, conflict("the label %q no longer exists", s.Label)
 			}
 		}
-		got, added, started, err := h.p.insertSpan(ctx, tx, NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator,
-			Label: s.Label, Start: s.Start, End: s.End, Note: s.Note})
+		ns := NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator, Label: s.Label, Start: s.Start, End: s.End, Note: s.Note}
+		if !e.initial {
+			ns = storedSpan(s) // as first made
+		}
+		got, added, started, err := h.p.insertSpan(ctx, tx, ns, !e.initial)
 		if err != nil {
 			return nil, err
 		}

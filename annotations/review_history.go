@@ -177,8 +177,7 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 			if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
 				return conflict("the label %q no longer exists", s.Label)
 			}
-			ns, added, _, err := h.p.insertSpan(ctx, tx, NewSpan{DocumentID: e.documentID, Annotator: Gold,
-				Label: s.Label, Start: s.Start, End: s.End, Note: s.Note})
+			ns, added, _, err := h.p.insertSpan(ctx, tx, storedSpan(s), true)
 			if err != nil {
 				return err
 			}

@@ -27,20 +27,29 @@ type NewSpan struct {
 	Attrs Attrs
 }
 
+// storedSpan is a NewSpan that makes s again, or copies it, with its values as they are (for
+// insertSpan with stored true).
+func storedSpan(s Span) NewSpan {
+	return NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator, Label: s.Label, Start: s.Start, End: s.End,
+		Note: s.Note, Attrs: keepAttrs(s.Attrs)}
+}
+
 // AddSpan adds a span in its own transaction, adding the annotator if new, and moves the document
 // from new to in progress for that annotator. When an identical span exists, it is returned with added
 // false and nothing changes.
 func (p *Project) AddSpan(ctx context.Context, ns NewSpan) (s Span, added bool, err error) {
 	err = p.write(ctx, func(tx *sql.Tx) error {
-		s, added, _, err = p.insertSpan(ctx, tx, ns)
+		s, added, _, err = p.insertSpan(ctx, tx, ns, false)
 		return err
 	})
 	return s, added, err
 }
 
 // insertSpan adds a span as AddSpan does, within tx. started reports whether the span moved the
-// document from new to in progress.
-func (p *Project) insertSpan(ctx context.Context, tx *sql.Tx, ns NewSpan) (s Span, added, started bool, err error) {
+// document from new to in progress. stored says ns.Attrs are a stored span's values (see storedSpan),
+// made again by undo or copied by a review: they are kept as they are, also those of attributes
+// the label no longer defines.
+func (p *Project) insertSpan(ctx context.Context, tx *sql.Tx, ns NewSpan, stored bool) (s Span, added, started bool, err error) {
 	length, err := documentLength(ctx, tx, ns.DocumentID)
 	if err != nil {
 		return s, false, false, err
@@ -60,7 +69,7 @@ func (p *Project) insertSpan(ctx context.Context, tx *sql.Tx, ns NewSpan) (s Spa
 			return s, false, false, err
 		}
 		attrs = DeriveAttrs(label.Attributes, doc, ns.Start, ns.End)
-	} else if p := checkAttrs(label, attrs); p != "" {
+	} else if p := checkAttrs(label, attrs); p != "" && !stored {
 		return s, false, false, userError(nil, "The %s span at %d–%d cannot be added: %s.", label.Name, ns.Start, ns.End, p)
 	}
 	annotatorID, err := p.annotatorID(ctx, tx, ns.Annotator, true)
