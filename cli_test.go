@@ -294,7 +294,7 @@ func TestCLILabels(t *testing.T) {
 		{[]string{"add", "x", "--rename", "y"}, 2, "tagdesk labels: --rename does not go with add\nRun 'tagdesk labels --help' for usage.\n"},
 		{[]string{"add", "w2", "--hotkey", "w"}, 1, "tagdesk: The hotkey \"w\" is already used by label \"weapon\".\n"},
 		{[]string{"move", "place", "first"}, 2, "tagdesk labels: the position \"first\" is not a number from 1\nRun 'tagdesk labels --help' for usage.\n"},
-		{[]string{"frob"}, 2, "tagdesk labels: unknown action \"frob\" (use add, edit, move or remove)\nRun 'tagdesk labels --help' for usage.\n"},
+		{[]string{"frob"}, 2, "tagdesk labels: unknown action \"frob\" (use add, edit, move, remove or defaults)\nRun 'tagdesk labels --help' for usage.\n"},
 		{nil, 0, "#  name    colour   hotkey  attributes  guideline\n1  place   #56B4E9  p                   A town.\n" +
 			"2  acteur  #112233          side        A person, group, organisation, state or armed force that ac…\n" +
 			"3  weapon  #CC79A7  w                   A weapon, weapon system, vehicle of war or munition, named …\n" +
@@ -322,6 +322,17 @@ func TestCLILabels(t *testing.T) {
 	// the span followed its label through the rename
 	if _, out, _ := c.run("", "export", "--project", project, "--format", "csv"); !strings.Contains(out, ",acteur,0,6,Wagner,") {
 		t.Errorf("export after the rename: %q", out)
+	}
+	// defaults gives claim, which defines none now, the default attributes; figure is gone and
+	// acteur is no label of the default set
+	for _, want := range []string{"Gave the default attributes to claim.\n",
+		"No label was changed: the labels of the default set that the project has already define attributes.\n"} {
+		if code, out, errs := c.run("", "labels", "--project", project, "defaults"); code != 0 || out != want {
+			t.Errorf("labels defaults: %d %q %q, want %q", code, out, errs, want)
+		}
+	}
+	if _, out, _ := c.run("", "labels", "--project", project); !strings.Contains(out, "claim   #009E73  c       stance") {
+		t.Errorf("labels after defaults:\n%s", out)
 	}
 }
 

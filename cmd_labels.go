@@ -23,17 +23,18 @@ var labelActions = map[string]struct {
 	argsHelp string
 	flags    []string
 }{
-	"list":   {1, "nothing", []string{"json"}},
-	"add":    {2, "a label name", []string{"color", "hotkey", "guideline", "attributes"}},
-	"edit":   {2, "a label name", []string{"rename", "color", "hotkey", "guideline", "attributes"}},
-	"move":   {3, "a label name and a position", nil},
-	"remove": {2, "a label name", nil},
+	"list":     {1, "nothing", []string{"json"}},
+	"add":      {2, "a label name", []string{"color", "hotkey", "guideline", "attributes"}},
+	"edit":     {2, "a label name", []string{"rename", "color", "hotkey", "guideline", "attributes"}},
+	"move":     {3, "a label name and a position", nil},
+	"remove":   {2, "a label name", nil},
+	"defaults": {1, "nothing", nil},
 }
 
 var labelsCommand = &command{
 	name:    "labels",
 	summary: "list or edit the project's label set",
-	usage:   "[add NAME | edit NAME | move NAME POSITION | remove NAME]",
+	usage:   "[add NAME | edit NAME | move NAME POSITION | remove NAME | defaults]",
 	about: `Without an action, lists the label set in panel order: position, name, colour, hotkey,
 attributes and guideline (--json gives the attributes in full). The actions change it:
   add NAME              add a label at the end (--color, --hotkey, --guideline, --attributes; a
@@ -42,6 +43,9 @@ attributes and guideline (--json gives the attributes in full). The actions chan
                         spans keep their label through a rename
   move NAME POSITION    move a label to POSITION (from 1), which also sets its number key
   remove NAME           remove a label no span uses
+  defaults              give figure and claim, when they define no attributes, those of the
+                        default label set (value, unit, approximate; stance): projects made
+                        before attributes existed lack them
 Hotkeys are one character, not a digit (1 to 9 pick labels by position); --hotkey "" removes one.
 --attributes FILE sets the label's attributes from a JSON array (- reads standard input), as
 --json lists them: [{"name": "unit", "type": "choice", "values": ["casualties", "troops"],
@@ -61,7 +65,7 @@ flag's cues go under "true". [] removes them all.`,
 			}
 			a, known := labelActions[action]
 			if !known {
-				return usagef("unknown action %q (use add, edit, move or remove)", action)
+				return usagef("unknown action %q (use add, edit, move, remove or defaults)", action)
 			}
 			if len(args) != a.args && !(action == "list" && len(args) == 0) {
 				return usagef("%s takes %s", action, a.argsHelp)
@@ -81,8 +85,20 @@ flag's cues go under "true". [] removes them all.`,
 				return err
 			}
 			defer p.Close()
-			if action == "list" {
+			switch action {
+			case "list":
 				return listLabels(e, p, *asJSON)
+			case "defaults":
+				changed, err := p.AddDefaultAttributes(e.ctx)
+				if err != nil {
+					return err
+				}
+				if len(changed) == 0 {
+					fmt.Fprintln(e.stdout, "No label was changed: the labels of the default set that the project has already define attributes.")
+					return nil
+				}
+				fmt.Fprintf(e.stdout, "Gave the default attributes to %s.\n", strings.Join(changed, ", "))
+				return nil
 			}
 			name := args[1]
 			var attrs []annotations.Attribute

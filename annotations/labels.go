@@ -58,19 +58,40 @@ func (p *Project) seedLabels(ctx context.Context, tx *sql.Tx) error {
 // seedAttributes gives the labels of a new project the attributes of the default label set, once
 // the schema has them.
 func (p *Project) seedAttributes(ctx context.Context, tx *sql.Tx) error {
+	_, err := addDefaultAttributes(ctx, tx)
+	return err
+}
+
+// AddDefaultAttributes gives the labels named as in the default label set (figure, claim) that
+// define no attributes the default set's attributes, and returns the names of the labels changed.
+// An existing project gets them so on request; a new one has them from the start.
+func (p *Project) AddDefaultAttributes(ctx context.Context) (changed []string, err error) {
+	err = p.write(ctx, func(tx *sql.Tx) error {
+		changed, err = addDefaultAttributes(ctx, tx)
+		return err
+	})
+	return changed, err
+}
+
+func addDefaultAttributes(ctx context.Context, tx *sql.Tx) ([]string, error) {
 	labels, err := DefaultLabels()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var changed []string
 	for _, l := range labels {
 		if len(l.Attributes) == 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE labels SET attributes = ? WHERE name = ?`, attributesJSON(l.Attributes), l.Name); err != nil {
-			return fmt.Errorf("attributes of label %q: %w", l.Name, err)
+		res, err := tx.ExecContext(ctx, `UPDATE labels SET attributes = ? WHERE name = ? AND attributes = '[]'`, attributesJSON(l.Attributes), l.Name)
+		if err != nil {
+			return nil, fmt.Errorf("attributes of label %q: %w", l.Name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			changed = append(changed, l.Name)
 		}
 	}
-	return nil
+	return changed, nil
 }
 
 // Labels returns the project's label set in panel order.
