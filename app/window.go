@@ -157,7 +157,9 @@ func (w *Window) build() {
 		w.undoBtn, w.redoBtn,
 		widget.NewButtonWithIcon("Shortcuts", theme.HelpIcon(), w.showHelp),
 	)
-	w.centre = container.NewBorder(container.NewVBox(w.find, w.propBar), nil, nil, nil, w.view)
+	// The propagation bar comes and goes after label actions: below the article, so that the text
+	// the annotator is reading does not move when it does.
+	w.centre = container.NewBorder(w.find, w.propBar, nil, nil, w.view)
 	w.side = container.NewStack(w.panel)
 	right := container.NewHSplit(w.centre, w.side)
 	right.Offset = 0.74

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,11 +214,9 @@ func (w *Window) pickRelation() {
 		w.say("There is no other span in this document to link to.")
 		return
 	}
-	gap := func(s annotations.Span) int { return max(from.Start-s.End, s.Start-from.End, 0) } // 0 when they overlap
-	slices.SortStableFunc(others, func(a, b annotations.Span) int { return gap(a) - gap(b) })
 	var items []paletteItem
 	for _, typ := range w.relTypes {
-		for _, to := range others {
+		for _, to := range w.relationTargets(from, others, typ.Name) {
 			verb := "link"
 			if w.relationBetween(from.ID, to.ID, typ.Name) != 0 {
 				verb = "unlink"
@@ -233,6 +232,40 @@ func (w *Window) pickRelation() {
 	w.palette.SetHint(fmt.Sprintf("Link the %s “%s” to… (type to filter, Enter links, Esc cancels)", from.Label, excerpt(w.view.Text(from.Start, from.End), 30)))
 	w.palette.OnClosed = w.focusView
 	w.palette.Open(w.Canvas())
+}
+
+// relationTargets orders the spans others that from could be linked to with relation type t: first
+// those of a label that spans of from's label are already linked to with t in this document (claims
+// to actors, once one is linked), then those not inside from (a claim's source is rarely in what it
+// says), then the nearest.
+func (w *Window) relationTargets(from annotations.Span, others []annotations.Span, t string) []annotations.Span {
+	labelOf := make(map[int64]string, len(w.view.Spans()))
+	for _, s := range w.view.Spans() {
+		labelOf[s.ID] = s.Label
+	}
+	usual := map[string]bool{}
+	for _, r := range w.view.relations {
+		if r.Type == t && labelOf[r.From] == from.Label {
+			usual[labelOf[r.To]] = true
+		}
+	}
+	rank := func(s annotations.Span) (int, int) {
+		r := 0
+		if !usual[s.Label] {
+			r += 2
+		}
+		if s.Start >= from.Start && s.End <= from.End {
+			r++
+		}
+		return r, max(from.Start-s.End, s.Start-from.End, 0) // the gap is 0 when they overlap
+	}
+	out := slices.Clone(others)
+	slices.SortStableFunc(out, func(a, b annotations.Span) int {
+		ra, ga := rank(a)
+		rb, gb := rank(b)
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(ga, gb))
+	})
+	return out
 }
 
 // relationBetween returns the id of the relation of type t from one span to another, or 0.

@@ -325,3 +325,50 @@ func TestWorkspaceSuggestionCount(t *testing.T) {
 		t.Errorf("status %q, want it to say %q", w.status.Text, want)
 	}
 }
+
+// TestRelationPickerOrder checks the order in which r offers the spans to link to: spans outside the
+// selected one before those inside it, then the labels already linked from its label first, then
+// the nearest.
+func TestRelationPickerOrder(t *testing.T) {
+	w, _, _ := newWorkspace(t)
+	for _, s := range []struct{ text, key string }{
+		{"« Nous tenons Bakhmout »", "c"}, {"Bakhmout", "a"}, {"état-major", "a"},
+		{"Les pertes sont lourdes.", "c"}, {"Deux chars", "w"},
+	} {
+		selectText(t, w, s.text)
+		w.view.TypedRune([]rune(s.key)[0])
+	}
+	spanOf := func(text string) annotations.Span {
+		for _, s := range w.view.Spans() {
+			if w.view.Text(s.Start, s.End) == text {
+				return s
+			}
+		}
+		t.Fatalf("no span %q", text)
+		return annotations.Span{}
+	}
+	offered := func(from string) []string {
+		t.Helper()
+		w.view.SelectSpan(spanOf(from).ID)
+		w.view.TypedRune('r')
+		defer w.palette.Close()
+		return w.palette.Shown()
+	}
+	// the actor inside the first claim comes last: a claim's source is rarely in what it says
+	want := []string{"actor “état-major”", "claim “Les pertes sont lourdes.”", "weapon “Deux chars”", "actor “Bakhmout”"}
+	if got := offered("« Nous tenons Bakhmout »"); !slices.Equal(got, want) {
+		t.Errorf("r on the first claim offers %q, want %q", got, want)
+	}
+	// before any link the nearest comes first: the weapon right after the second claim
+	if got := offered("Les pertes sont lourdes."); len(got) == 0 || got[0] != "weapon “Deux chars”" {
+		t.Errorf("r on the second claim before any link offers %q first", got)
+	}
+	w.view.SelectSpan(spanOf("« Nous tenons Bakhmout »").ID)
+	w.view.TypedRune('r')
+	w.palette.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // links it to état-major
+	// once a claim is linked to an actor, actors come first for the other claim
+	want = []string{"actor “état-major”", "actor “Bakhmout”", "weapon “Deux chars”", "claim “« Nous tenons Bakhmout »”"}
+	if got := offered("Les pertes sont lourdes."); !slices.Equal(got, want) {
+		t.Errorf("r on the second claim after a link offers %q, want %q", got, want)
+	}
+}
