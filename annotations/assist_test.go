@@ -68,7 +68,9 @@ func TestCheckRule(t *testing.T) {
 		rule Rule
 		want string
 	}{
-		"bad regex":     {Rule{Label: "figure", Kind: RuleRegex, Pattern: `(\d+`}, "missing closing )"},
+		"bad regex": {Rule{Label: "figure", Kind: RuleRegex, Pattern: `(\d+`}, "The regular expression `(\\d+` is not valid: missing closing ): `(\\d+`."},
+		"case-sensitive bad regex": {Rule{Label: "figure", Kind: RuleRegex, Pattern: `[z-a]`, CaseSensitive: true},
+			"invalid character class range: `z-a`."},
 		"empty pattern": {Rule{Label: "figure", Kind: RuleRegex, Pattern: "  "}, "pattern is empty"},
 		"no words":      {Rule{Label: "weapon", Kind: RuleWords, Pattern: "# only a comment\n\n"}, "no words"},
 		"unknown label": {Rule{Label: "place", Kind: RuleWords, Pattern: "Kyiv"}, `no label named "place"`},

@@ -678,10 +678,15 @@ func sameText(doc, given string) bool {
 
 // excerpt quotes s for a message, cut to 40 characters.
 func excerpt(s string) string {
+	return fmt.Sprintf("%q", excerptRaw(s))
+}
+
+// excerptRaw cuts s to 40 characters, unquoted.
+func excerptRaw(s string) string {
 	if utf8.RuneCountInString(s) > 40 {
 		s = string([]rune(s)[:39]) + "…"
 	}
-	return fmt.Sprintf("%q", s)
+	return s
 }
 
 func baseName(path string) string {

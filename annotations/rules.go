@@ -73,7 +73,10 @@ func compileRule(r Rule) (*compiledRule, error) {
 		}
 		re, err := regexp.Compile(pattern)
 		if err != nil {
-			return nil, userError(err, "The regular expression %s is not valid: %s.", excerpt(r.Pattern), regexProblem(err))
+			if _, plain := regexp.Compile(strings.TrimPrefix(pattern, "(?i)")); plain != nil {
+				err = plain // about the user's pattern, without the flag added to it
+			}
+			return nil, userError(err, "The regular expression `%s` is not valid: %s.", excerptRaw(r.Pattern), regexProblem(err))
 		}
 		c.re = re
 		c.scan = newStartScanner(pattern)
