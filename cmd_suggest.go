@@ -73,6 +73,9 @@ var suggestCommand = &command{
 				for _, name := range rep.UnknownNames {
 					fmt.Fprintln(e.stdout, "Not in the project: "+name)
 				}
+				for _, n := range rep.Notices {
+					fmt.Fprintln(e.stdout, n)
+				}
 			case "list":
 				counts, err := p.SuggestionSources(e.ctx, *source)
 				if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -302,7 +303,7 @@ func TestImportSuggestions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Suggestions != 2 || rep.BelowMinScore != 1 || rep.Unknown != 1 || rep.Documents != 1 {
+	if rep.Suggestions != 2 || rep.BelowMinScore != 1 || rep.Unknown != 1 || rep.Documents != 1 || len(rep.Notices) != 0 {
 		t.Errorf("report %+v", rep)
 	}
 	sgs, _ := p.Suggestions(ctx, d.ID, "alice", 0)
@@ -325,6 +326,18 @@ func TestImportSuggestions(t *testing.T) {
 	}
 	if n, err := p.ClearSuggestions(ctx, "ner-v1"); n != 2 || err != nil {
 		t.Errorf("ClearSuggestions: %d, %v", n, err)
+	}
+	// what suggestions do not keep is counted, with its places
+	withMore := rec(3, "Kyiv said 40 drones.", RecordSpan{Start: 0, End: 4, Label: "actor"},
+		RecordSpan{Start: 10, End: 19, Label: "figure", Attrs: Attrs{"value": 40}}, RecordSpan{Start: 13, End: 19, Label: "weapon"})
+	withMore.Relations = []RecordRelation{{From: 1, To: 0, Type: "attributed_to"}, {From: 2, To: 0, Type: "attributed_to"}}
+	withMore.Notify(Notice{One: "1 thing was left out", Many: "%d things were left out"}, 3)
+	rep, err = p.ImportSuggestions(ctx, records(withMore), SuggestionImportOptions{Source: "ner-v3"})
+	want := []string{"3 things were left out (pred.jsonl:3).",
+		"2 relations were not imported: suggestions are spans, without relations (pred.jsonl:3).",
+		"1 span's attribute values were not imported: a suggestion has none, and accepting it derives them from the text (pred.jsonl:3)."}
+	if err != nil || !slices.Equal(rep.Notices, want) || rep.Suggestions != 3 {
+		t.Errorf("report %+v, %v; want the notices %q", rep, err, want)
 	}
 }
 

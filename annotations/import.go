@@ -217,9 +217,7 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		im.emptyDocs.notice("1 document is empty", "%d documents are empty", ""),
 		im.sharedIDs.notice("1 document has", "%d documents have",
 			" an id that a document with another text already has: exports will show both under that id"))
-	for _, n := range im.noticed {
-		rep.Notices = append(rep.Notices, im.notices[n].notice(n.One, n.Many, ""))
-	}
+	rep.Notices = append(rep.Notices, im.notices.sentences()...)
 	rep.Notices = slices.DeleteFunc(rep.Notices, func(s string) bool { return s == "" })
 	if err := commitUnlessDry(ctx, tx, opts.DryRun, "import"); err != nil {
 		return ImportReport{}, err
@@ -306,8 +304,7 @@ type importer struct {
 
 	// what the report tells but does not stop the import
 	emptyDocs, sharedIDs places
-	notices              map[Notice]*places // the readers' notices
-	noticed              []Notice           // in the order first met
+	notices              noticeBook // the readers' notices
 }
 
 // sharedIDQuery tells whether another document has the source id ?1. Its test that the source id is
@@ -350,6 +347,45 @@ func (p *places) notice(one, many, rest string) string {
 		s = fmt.Sprintf(many, p.count)
 	}
 	return s + rest + " (" + where + ")."
+}
+
+// noticeBook gathers what the readers noticed in an import's records, with the places met.
+type noticeBook struct {
+	places map[Notice]*places
+	order  []Notice // in the order first met
+}
+
+// record adds the notices of rec.
+func (b *noticeBook) record(rec *Record) {
+	for _, n := range sortedNotices(rec.Notices) {
+		b.add(n, rec.Notices[n], rec)
+	}
+}
+
+// add counts count of n, met in rec.
+func (b *noticeBook) add(n Notice, count int, rec *Record) {
+	if count <= 0 {
+		return
+	}
+	pl := b.places[n]
+	if pl == nil {
+		if b.places == nil {
+			b.places = map[Notice]*places{}
+		}
+		pl = &places{}
+		b.places[n] = pl
+		b.order = append(b.order, n)
+	}
+	pl.add(count, rec)
+}
+
+// sentences are the notices, each with its count and places.
+func (b *noticeBook) sentences() []string {
+	out := make([]string, len(b.order))
+	for i, n := range b.order {
+		out[i] = b.places[n].notice(n.One, n.Many, "")
+	}
+	return out
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
@@ -516,18 +552,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	} else {
 		rep.DocumentsPresent++
 	}
-	for _, n := range sortedNotices(rec.Notices) {
-		pl := im.notices[n]
-		if pl == nil {
-			if im.notices == nil {
-				im.notices = map[Notice]*places{}
-			}
-			pl = &places{}
-			im.notices[n] = pl
-			im.noticed = append(im.noticed, n)
-		}
-		pl.add(rec.Notices[n], rec)
-	}
+	im.notices.record(rec)
 	now := formatTime(im.p.now())
 	keys := make([]spanKey, len(spans)) // of spans, for the relations
 	var runes []rune                    // the normalised text, once a span needs its attributes derived

@@ -27,7 +27,20 @@ type SuggestionImportReport struct {
 	Suggestions        int      `json:"suggestions_added"`
 	SuggestionsPresent int      `json:"suggestions_present"` // the same source had made them already
 	BelowMinScore      int      `json:"below_min_score"`
+	Notices            []string `json:"notices"` // what the input holds that suggestions do not keep
 }
+
+// What a suggestion does not keep of a model's predictions.
+var (
+	suggestedRelations = Notice{
+		One:  "1 relation was not imported: suggestions are spans, without relations",
+		Many: "%d relations were not imported: suggestions are spans, without relations",
+	}
+	suggestedAttrs = Notice{
+		One:  "1 span's attribute values were not imported: a suggestion has none, and accepting it derives them from the text",
+		Many: "%d spans' attribute values were not imported: a suggestion has none, and accepting it derives them from the text",
+	}
+)
 
 // Summary is the sentence that tells what an import of predictions did.
 func (r SuggestionImportReport) Summary() string {
@@ -72,11 +85,21 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 	defer ins.Close()
 	now := formatTime(p.now())
 	var errs ImportErrors
+	var notices noticeBook
 	problem := func(rec *Record, format string, args ...any) {
 		errs.add(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
 	}
 	err = eachRecord(ctx, r, &errs, "import suggestions", func(rec *Record) error {
 		rep.Records++
+		notices.record(rec)
+		notices.add(suggestedRelations, len(rec.Relations), rec)
+		withAttrs := 0
+		for _, rs := range rec.Spans {
+			if len(rs.Attrs) > 0 {
+				withAttrs++
+			}
+		}
+		notices.add(suggestedAttrs, withAttrs, rec)
 		if !utf8.ValidString(rec.Text) {
 			problem(rec, "the text is not valid UTF-8")
 			return nil
@@ -144,6 +167,7 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 	if err := commitUnlessDry(ctx, tx, false, "import suggestions"); err != nil {
 		return SuggestionImportReport{}, err
 	}
+	rep.Notices = notices.sentences()
 	return rep, nil
 }
 

@@ -465,12 +465,12 @@ func parseLabelStudioTask(raw []byte, n, line int, rec *annotations.Record, pred
 			rec.Notify(lsPredicted, res.items)
 			continue
 		}
-		for _, s := range res.spans {
-			if s.Score == nil {
-				s.Score = pred.Score
+		for i := range res.spans {
+			if res.spans[i].Score == nil {
+				res.spans[i].Score = pred.Score
 			}
-			rec.Spans = append(rec.Spans, s)
 		}
+		res.addTo(rec, "")
 	}
 	if drafts, reason := lsList(fields["drafts"], "drafts"); reason == "" {
 		rec.Notify(lsDrafts, len(drafts))
@@ -586,20 +586,7 @@ func (t *lsTask) annotation(raw json.RawMessage, rec *annotations.Record) string
 	if reason != "" {
 		return reason
 	}
-	at := len(rec.Spans)
-	for _, s := range res.spans {
-		s.Annotator = name
-		rec.Spans = append(rec.Spans, s)
-	}
-	for _, r := range res.relations {
-		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: at + r.From, To: at + r.To, Type: r.Type})
-	}
-	for _, typ := range slices.Sorted(maps.Keys(res.others)) {
-		rec.Notify(lsOtherResult(typ), res.others[typ])
-	}
-	rec.Notify(lsUnlabelled, res.unlabelled)
-	rec.Notify(lsLostRelations, res.lost)
-	rec.Notify(lsSpaced, res.spaced)
+	res.addTo(rec, name)
 	if name != "" {
 		status := annotations.StatusDone
 		if a.Status != nil {
@@ -611,6 +598,24 @@ func (t *lsTask) annotation(raw json.RawMessage, rec *annotations.Record) string
 		rec.Statuses[name] = status
 	}
 	return ""
+}
+
+// addTo adds the spans (as annotator's) and relations of res to rec, and notes what it left out.
+func (res lsResults) addTo(rec *annotations.Record, annotator string) {
+	at := len(rec.Spans)
+	for _, s := range res.spans {
+		s.Annotator = annotator
+		rec.Spans = append(rec.Spans, s)
+	}
+	for _, r := range res.relations {
+		rec.Relations = append(rec.Relations, annotations.RecordRelation{From: at + r.From, To: at + r.To, Type: r.Type})
+	}
+	for _, typ := range slices.Sorted(maps.Keys(res.others)) {
+		rec.Notify(lsOtherResult(typ), res.others[typ])
+	}
+	rec.Notify(lsUnlabelled, res.unlabelled)
+	rec.Notify(lsLostRelations, res.lost)
+	rec.Notify(lsSpaced, res.spaced)
 }
 
 // lsAnnotator returns the name of an annotation's annotator, "" when it does not say.

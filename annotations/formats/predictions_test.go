@@ -3,6 +3,8 @@ package formats
 import (
 	"strings"
 	"testing"
+
+	"github.com/tagdesk/tagdesk/annotations"
 )
 
 func TestLabelStudioPredictionsReader(t *testing.T) {
@@ -21,5 +23,30 @@ func TestLabelStudioPredictionsReader(t *testing.T) {
 	plain, err := NewLabelStudioReader(strings.NewReader(in), "ls.json").Next()
 	if err != nil || len(plain.Spans) != 1 || len(plain.Notices) != 1 {
 		t.Errorf("the annotations reader: %+v, %v", plain, err)
+	}
+}
+
+// TestLabelStudioPredictionsLeftOut checks that the predictions reader keeps a prediction's relations
+// and notes what it leaves out: a region without a label, a whole-text choice, a relation to it.
+func TestLabelStudioPredictionsLeftOut(t *testing.T) {
+	in := `[{"id": 1, "data": {"text": "EU rejects German call"},
+  "predictions": [{"result": [
+    {"id": "r1", "type": "labels", "value": {"start": 0, "end": 2, "labels": ["ORG"]}},
+    {"id": "r2", "type": "labels", "value": {"start": 11, "end": 17, "labels": ["MISC"]}},
+    {"id": "r3", "type": "labels", "value": {"start": 18, "end": 22, "labels": []}},
+    {"type": "choices", "from_name": "sentiment", "value": {"choices": ["neg"]}},
+    {"type": "relation", "from_id": "r1", "to_id": "r2", "direction": "right", "labels": ["rejects"]},
+    {"type": "relation", "from_id": "r1", "to_id": "r3", "direction": "right", "labels": ["about"]}]}]}]`
+	rec, err := NewLabelStudioPredictionsReader(strings.NewReader(in), "ls.json").Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Spans) != 2 || len(rec.Relations) != 1 || rec.Relations[0] != (annotations.RecordRelation{From: 0, To: 1, Type: "rejects"}) {
+		t.Errorf("spans %+v, relations %+v", rec.Spans, rec.Relations)
+	}
+	for n, want := range map[annotations.Notice]int{lsUnlabelled: 1, lsOtherResult("choices"): 1, lsLostRelations: 1} {
+		if rec.Notices[n] != want {
+			t.Errorf("notice %q counted %d, want %d (all: %v)", n.One, rec.Notices[n], want, rec.Notices)
+		}
 	}
 }
