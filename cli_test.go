@@ -167,7 +167,7 @@ func TestCLIHelp(t *testing.T) {
 	c := newCLI(t)
 	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
 		code, out, _ := c.run("", args...)
-		if code != 0 || !strings.Contains(out, "Commands:\n  import   add documents and spans from files") {
+		if code != 0 || !strings.Contains(out, "Commands:\n  import          add documents and spans from files\n  export          write") {
 			t.Errorf("%v: %d %q", args, code, out)
 		}
 	}

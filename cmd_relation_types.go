@@ -102,7 +102,7 @@ func listRelationTypes(e *env, p *annotations.Project, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	st, err := p.Stats(e.ctx)
+	counts, err := p.RelationCounts(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -114,14 +114,14 @@ func listRelationTypes(e *env, p *annotations.Project, asJSON bool) error {
 		}
 		list := make([]out, len(types))
 		for i, t := range types {
-			list[i] = out{t.Name, t.Color, st.RelationsByType[t.Name]}
+			list[i] = out{t.Name, t.Color, counts[t.Name]}
 		}
 		return printJSON(e, list)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "name\tcolour\trelations")
 	for _, t := range types {
-		fmt.Fprintf(tw, "%s\t%s\t%d\n", t.Name, t.Color, st.RelationsByType[t.Name])
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", t.Name, t.Color, counts[t.Name])
 	}
 	return tw.Flush()
 }

@@ -214,6 +214,27 @@ func relationWhere(ctx context.Context, q querier, where string, args ...any) (R
 	return r, nil
 }
 
+// RelationCounts returns how many relations each relation type has, every type listed.
+func (p *Project) RelationCounts(ctx context.Context) (map[string]int, error) {
+	return relationCounts(ctx, p.ro)
+}
+
+func relationCounts(ctx context.Context, q querier) (map[string]int, error) {
+	counts := map[string]int{}
+	err := eachRow(ctx, q, `SELECT t.name, (SELECT count(*) FROM relations r WHERE r.type_id = t.id) FROM relation_types t`,
+		func(r *sql.Rows) error {
+			var name string
+			var n int
+			err := r.Scan(&name, &n)
+			counts[name] = n
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("relation counts: %w", err)
+	}
+	return counts, nil
+}
+
 // Relations returns a document's relations, of one annotator or of all when annotator is "", in the
 // order they were made.
 func (p *Project) Relations(ctx context.Context, documentID int64, annotator string) ([]Relation, error) {

@@ -68,18 +68,11 @@ func stats(ctx context.Context, tx *sql.Tx, st *Stats) error {
 		byAnnotator[a.Name] = &st.Annotators[i]
 	}
 
-	st.RelationsByType = map[string]int{}
-	err = eachRow(ctx, tx, `SELECT t.name, (SELECT count(*) FROM relations r WHERE r.type_id = t.id) FROM relation_types t`,
-		func(r *sql.Rows) error {
-			var name string
-			var n int
-			err := r.Scan(&name, &n)
-			st.RelationsByType[name] = n
-			st.Relations += n
-			return err
-		})
-	if err != nil {
+	if st.RelationsByType, err = relationCounts(ctx, tx); err != nil {
 		return err
+	}
+	for _, n := range st.RelationsByType {
+		st.Relations += n
 	}
 	err = eachRow(ctx, tx, `SELECT l.name, a.name, count(*) FROM spans s
 		JOIN labels l ON l.id = s.label_id JOIN annotators a ON a.id = s.annotator_id GROUP BY s.label_id, s.annotator_id`,
