@@ -117,8 +117,12 @@ func (s *agreementSheet) show() {
 	if s.report.All {
 		what = "touched by both"
 	}
-	s.summary.SetText(fmt.Sprintf("%s compared, %s. Overlap: the spans share a character. Kappa: word tokens in or out of the label.",
-		annotations.Plural(pr.Documents, "document"), what))
+	relations := "Relations: neither linked any spans."
+	if pr.RelationF1.Defined {
+		relations = "Relation F1 (same type, both spans exact): " + pr.RelationF1.String() + "."
+	}
+	s.summary.SetText(fmt.Sprintf("%s compared, %s. Overlap: the spans share a character. Kappa: word tokens in or out of the label. %s",
+		annotations.Plural(pr.Documents, "document"), what, relations))
 	s.table.RemoveAll()
 	for _, h := range []string{"label", "exact", "exact span", "overlap", "overlap span", "Cohen's κ"} {
 		s.table.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
