@@ -53,6 +53,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzProdigyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzLabelStudioReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzBratAnn$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAttrs$$' -fuzztime $(FUZZTIME) ./annotations
 
 clean:
 	rm -f $(BIN)
