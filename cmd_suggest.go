@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
@@ -42,7 +43,7 @@ var suggestCommand = &command{
 				return usagef("unknown action %q (use run, import, list or clear)", action)
 			case len(rest) != n:
 				return usagef("%s takes %d argument(s)", action, n)
-			case action == "import" && *format != "" && *format != formats.JSONL && *format != formats.LabelStudio:
+			case action == "import" && *format != "" && !slices.Contains(formats.PredictionFormats, *format):
 				return usagef("--format is jsonl or labelstudio")
 			}
 			p, err := openProject(e, project, false)
@@ -70,11 +71,8 @@ var suggestCommand = &command{
 					return err
 				}
 				fmt.Fprintln(e.stdout, rep.Summary())
-				for _, name := range rep.UnknownNames {
-					fmt.Fprintln(e.stdout, "Not in the project: "+name)
-				}
-				for _, n := range rep.Notices {
-					fmt.Fprintln(e.stdout, n)
+				for _, line := range rep.Details() {
+					fmt.Fprintln(e.stdout, line)
 				}
 			case "list":
 				counts, err := p.SuggestionSources(e.ctx, *source)

@@ -56,6 +56,16 @@ func (r SuggestionImportReport) Summary() string {
 	return s + "."
 }
 
+// Details are the lines to show after Summary: the first documents not in the project, by name,
+// and the notices.
+func (r SuggestionImportReport) Details() []string {
+	out := make([]string, 0, len(r.UnknownNames)+len(r.Notices))
+	for _, name := range r.UnknownNames {
+		out = append(out, "Not in the project: "+name)
+	}
+	return append(out, r.Notices...)
+}
+
 // ImportSuggestions reads a model's predictions from r and stores each span as a suggestion of source
 // opts.Source with its score. A record's document is found by its text (the same normalisation as
 // Import), else, when the record has no text, by its source id. Documents the project lacks are
@@ -65,7 +75,7 @@ func (r SuggestionImportReport) Summary() string {
 // its file and line, with every other problem found, and nothing is kept.
 func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts SuggestionImportOptions) (SuggestionImportReport, error) {
 	var rep SuggestionImportReport
-	if msg := checkSource(opts.Source); msg != "" {
+	if msg := CheckSource(opts.Source); msg != "" {
 		return rep, userError(nil, "%s", msg)
 	}
 	sqlCtx := context.WithoutCancel(ctx) // see Import

@@ -141,8 +141,8 @@ func (p *Project) ClearSuggestions(ctx context.Context, source string) (int, err
 	return int(n), err
 }
 
-// checkSource returns a sentence saying what is wrong with a source name for predictions, or "".
-func checkSource(name string) string {
+// CheckSource returns a sentence saying what is wrong with a source name for predictions, or "".
+func CheckSource(name string) string {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return "Give the predictions a source name (--source), such as the model's name."

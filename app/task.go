@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/tagdesk/tagdesk/annotations"
 )
 
 // task is the running part of a long job started from a dialog (import, export, merge): a progress
@@ -93,4 +95,13 @@ func succeed[R jobReport](t *task, title string, rep R, done func(R)) {
 			done(rep)
 		}
 	})
+}
+
+// refuse shows why the job cannot start, then calls again (to show the options, say) once the user
+// closes it.
+func (t *task) refuse(title string, err error, again func()) {
+	t.message = widget.NewLabel(annotations.Message(err))
+	t.result = resultDialog(t.parent, title, t.message, nil)
+	t.result.SetOnClosed(again)
+	t.result.Show()
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -22,9 +24,10 @@ import (
 	"github.com/tagdesk/tagdesk/annotations/formats"
 )
 
-// Import and export from the GUI run the pipelines of `tagdesk import` and `tagdesk export`
-// (formats.Open and Project.Import; formats.NewWriter and Project.Export) off the UI goroutine,
-// behind an options dialog, a progress dialog with Cancel, and a closing sentence.
+// Import and export from the GUI run the pipelines of `tagdesk import`, `tagdesk suggest import` and
+// `tagdesk export` (formats.OpenWith and Project.Import or Project.ImportSuggestions; formats.NewWriter
+// and Project.Export) off the UI goroutine, behind an options dialog, a progress dialog with Cancel,
+// and a closing sentence.
 
 // importExtensions are the files the import dialog offers.
 var importExtensions = []string{".txt", ".jsonl", ".json", ".ndjson", ".ann", ".zip"}
@@ -46,6 +49,10 @@ var (
 		{formats.LabelStudio, "Label Studio JSON export"},
 		{formats.Brat, "brat standoff (.txt + .ann, folder or .zip)"},
 	}
+	// predictionFormats are the entries of importFormats that a model's predictions are read from.
+	predictionFormats = slices.DeleteFunc(slices.Clone(importFormats), func(c choice) bool {
+		return c.name != "" && !slices.Contains(formats.PredictionFormats, c.name)
+	})
 	exportFormats = []choice{
 		{formats.CSV, "CSV (one row per span)"},
 		{formats.JSONL, "Tagdesk JSONL"},
@@ -86,10 +93,10 @@ func choiceLabels(cs []choice) []string {
 
 // ShowImport asks for a file (.txt, .jsonl, .json, .ndjson), then for the import options, then
 // imports it into p with a progress dialog and Cancel, and ends with a summary or what went wrong.
-// annotator is the default owner of spans that name none. done, if not nil, is called on the UI
-// goroutine with the report after a successful import, so the caller can reload. A failed or
-// cancelled import changes nothing.
-func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
+// The options import the file's spans, or a model's predictions as suggestions. annotator is the
+// default owner of spans that name none. done, if not nil, is called on the UI goroutine after a
+// successful import, so the caller can reload. A failed or cancelled import changes nothing.
+func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, done func()) {
 	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		var u fyne.URI
 		if r != nil {
@@ -105,7 +112,7 @@ func ShowImport(parent fyne.Window, p *annotations.Project, annotator string, do
 // ShowImportFolder is ShowImport for a folder: every .txt file in it and its subfolders is one
 // document (and .json and .jsonl files there are read too, unless the options choose plain text
 // only). A folder holding .ann files is a brat collection.
-func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport)) {
+func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator string, done func()) {
 	fd := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		importChosen(parent, p, annotator, done, "folder", u, err)
 	}, parent)
@@ -114,7 +121,7 @@ func ShowImportFolder(parent fyne.Window, p *annotations.Project, annotator stri
 
 // importChosen opens the import options for the file or folder u a file dialog returned; a nil u
 // with no error means the user changed their mind.
-func importChosen(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), what string, u fyne.URI, err error) {
+func importChosen(parent fyne.Window, p *annotations.Project, annotator string, done func(), what string, u fyne.URI, err error) {
 	if err == nil && u == nil {
 		return
 	}
@@ -143,7 +150,12 @@ type importJob struct {
 	Paths   []string // files and folders
 	Format  string   // "" detects each file's format
 	Offsets formats.Offsets
-	Options annotations.ImportOptions
+	Options annotations.ImportOptions // the spans (runImport)
+
+	// Predictions says that the files hold a model's predictions, stored as suggestions with
+	// Suggestions (runSuggestionImport).
+	Predictions bool
+	Suggestions annotations.SuggestionImportOptions
 }
 
 // importProgress is how far an import got: Read bytes of the Total size of its files, and the
@@ -159,13 +171,28 @@ type importProgress struct {
 // been read, with Done set and Read equal to Total. Cancelling ctx stops the import, which then changes nothing
 // and returns an error matching context.Canceled.
 func runImport(ctx context.Context, p *annotations.Project, job importJob, progress func(importProgress)) (annotations.ImportReport, error) {
-	fr := formats.OpenWith(job.Paths, formats.ReadOptions{Format: job.Format, Offsets: job.Offsets}, nil)
-	defer fr.Close()
-	var r annotations.RecordReader = fr
-	if progress != nil {
-		r = &progressReader{Reader: fr, report: progress, step: -1}
-	}
+	r := openJob(job, progress)
+	defer r.Close()
 	return p.Import(ctx, r, job.Options)
+}
+
+// runSuggestionImport stores the model's predictions job reads as suggestions of p, as `tagdesk
+// suggest import` does: it reads a Label Studio file's predictions whatever job.Predictions says.
+// progress and cancelling are as for runImport.
+func runSuggestionImport(ctx context.Context, p *annotations.Project, job importJob, progress func(importProgress)) (annotations.SuggestionImportReport, error) {
+	job.Predictions = true
+	r := openJob(job, progress)
+	defer r.Close()
+	return p.ImportSuggestions(ctx, r, job.Suggestions)
+}
+
+// openJob returns the reader of job's files, which calls progress (if not nil) as reading advances.
+func openJob(job importJob, progress func(importProgress)) formats.Reader {
+	fr := formats.OpenWith(job.Paths, formats.ReadOptions{Format: job.Format, Offsets: job.Offsets, Predictions: job.Predictions}, nil)
+	if progress == nil {
+		return fr
+	}
+	return &progressReader{Reader: fr, report: progress, step: -1}
 }
 
 // progressReader reports progress after each record it passes on.
@@ -333,25 +360,35 @@ func resolve(path string) string {
 	return path
 }
 
+// What an import from the GUI stores: the file's spans, or a model's predictions as suggestions.
+const (
+	importSpans       = "annotations (spans)"
+	importPredictions = "model predictions (suggestions)"
+)
+
 // importDialog is one import from the GUI: its options, the work with its progress, and the result.
 // Its widgets are fields so that tests can drive it without the file dialog.
 type importDialog struct {
 	parent  fyne.Window
 	project *annotations.Project
-	done    func(annotations.ImportReport)
+	done    func()
 	paths   []string
 
-	format    *widget.Select // importFormats
-	offsets   *widget.Select // offsetUnits
-	annotator *widget.Entry
-	strict    *widget.Check
+	as        *widget.RadioGroup // importSpans or importPredictions
+	format    *widget.Select     // importFormats; predictionFormats for predictions
+	offsets   *widget.Select     // offsetUnits
+	annotator *widget.Entry      // spans: who owns the spans that name no one
+	strict    *widget.Check      // spans: refuse labels not in the project's set
+	source    *widget.Entry      // predictions: the source name of the suggestions
+	minScore  *widget.Entry      // predictions: spans scoring below are skipped; empty is 0
+	addDocs   *widget.Check      // predictions: add the documents the project lacks
 	options   *dialog.FormDialog
 
 	task
-	report annotations.ImportReport
+	report annotations.ImportReport // what a span import that worked did
 }
 
-func newImportDialog(parent fyne.Window, p *annotations.Project, annotator string, done func(annotations.ImportReport), paths []string) *importDialog {
+func newImportDialog(parent fyne.Window, p *annotations.Project, annotator string, done func(), paths []string) *importDialog {
 	d := &importDialog{parent: parent, project: p, done: done, paths: paths, task: newTask(parent)}
 	d.format = widget.NewSelect(choiceLabels(importFormats), func(string) { d.formatChanged() })
 	d.offsets = widget.NewSelect(choiceLabels(offsetUnits), nil)
@@ -359,7 +396,7 @@ func newImportDialog(parent fyne.Window, p *annotations.Project, annotator strin
 	d.format.SetSelectedIndex(0)
 	d.annotator = widget.NewEntry()
 	d.annotator.SetText(annotator)
-	d.annotator.Validator = func(s string) error {
+	d.annotator.Validator = d.only(importSpans, func(s string) error {
 		if s = strings.TrimSpace(s); s == "" {
 			return nil
 		}
@@ -367,8 +404,26 @@ func newImportDialog(parent fyne.Window, p *annotations.Project, annotator strin
 			return errors.New(msg)
 		}
 		return nil
-	}
+	})
 	d.strict = widget.NewCheck("Refuse labels that are not in the project's label set", nil)
+	d.source = widget.NewEntry()
+	d.source.SetPlaceHolder("ner-v2")
+	d.source.Validator = d.only(importPredictions, func(s string) error {
+		if msg := annotations.CheckSource(s); msg != "" {
+			return errors.New(msg)
+		}
+		return nil
+	})
+	d.minScore = widget.NewEntry()
+	d.minScore.SetPlaceHolder("0")
+	d.minScore.Validator = d.only(importPredictions, func(s string) error {
+		_, err := parseScore(s)
+		return err
+	})
+	d.addDocs = widget.NewCheck("Add documents the project lacks", nil)
+	d.as = widget.NewRadioGroup([]string{importSpans, importPredictions}, func(string) { d.asChanged() })
+	d.as.Required = true
+	d.as.SetSelected(importSpans)
 	return d
 }
 
@@ -377,18 +432,65 @@ func (d *importDialog) showOptions() {
 	source.Wrapping = fyne.TextWrapBreak
 	items := []*widget.FormItem{
 		{Text: "Import", Widget: source},
+		{Text: "Import as", Widget: d.as},
 		{Text: "Format", Widget: d.format},
 		{Text: "Offsets", Widget: d.offsets, HintText: "how the file counts characters (JSON formats)"},
 		{Text: "Annotator", Widget: d.annotator, HintText: "owns the spans that name no annotator"},
 		{Text: "Labels", Widget: d.strict},
+		{Text: "Source", Widget: d.source, HintText: "predictions: the name the suggestions go under, such as the model's"},
+		{Text: "Minimum score", Widget: d.minScore, HintText: "predictions: spans scoring below are skipped; empty is 0"},
+		{Text: "Documents", Widget: d.addDocs, HintText: "predictions: else they are counted and skipped"},
 	}
 	d.options = dialog.NewForm("Import", "Import", "Cancel", items, func(ok bool) {
 		if ok {
-			d.start()
+			d.submit()
 		}
 	}, d.parent)
 	d.options.Resize(fyne.NewSize(600, d.options.MinSize().Height))
 	d.options.Show()
+}
+
+// predictions reports whether the options import a model's predictions as suggestions.
+func (d *importDialog) predictions() bool { return d.as != nil && d.as.Selected == importPredictions }
+
+// only returns v for the entries of the kind of import kind: for the other kind, which disables
+// them, any text passes.
+func (d *importDialog) only(kind string, v fyne.StringValidator) fyne.StringValidator {
+	return func(s string) error {
+		if d.as == nil || d.as.Selected != kind {
+			return nil
+		}
+		return v(s)
+	}
+}
+
+// asChanged enables the options of the kind of import chosen, offers its formats, and validates the
+// entries again, which enables the Import button or not.
+func (d *importDialog) asChanged() {
+	pred := d.predictions()
+	if pred {
+		d.format.SetOptions(choiceLabels(predictionFormats)) // a choice no longer offered stays, for submit to refuse
+	} else {
+		d.format.SetOptions(choiceLabels(importFormats))
+	}
+	for _, w := range []fyne.Disableable{d.annotator, d.strict} {
+		enable(w, !pred)
+	}
+	for _, w := range []fyne.Disableable{d.source, d.minScore, d.addDocs} {
+		enable(w, pred)
+	}
+	for _, e := range []*widget.Entry{d.annotator, d.source, d.minScore} {
+		e.Validate()
+	}
+	if d.options != nil {
+		d.options.Refresh() // the form greys the names of disabled options only when refreshed
+	}
+}
+
+// formatName is the format chosen, as formats names it; "" detects it.
+func (d *importDialog) formatName() string {
+	i := slices.IndexFunc(importFormats, func(c choice) bool { return c.label == d.format.Selected })
+	return importFormats[max(i, 0)].name
 }
 
 // formatChanged offers the choice of offsets to the formats that take it: the JSON ones, or a
@@ -397,7 +499,7 @@ func (d *importDialog) formatChanged() {
 	if d.offsets == nil {
 		return // still being built
 	}
-	f := importFormats[max(d.format.SelectedIndex(), 0)].name
+	f := d.formatName()
 	if f == "" || slices.Contains(formats.UTF16Formats, f) {
 		d.offsets.Enable()
 	} else {
@@ -406,23 +508,77 @@ func (d *importDialog) formatChanged() {
 	}
 }
 
-// start runs the import off the UI goroutine.
-func (d *importDialog) start() {
+// job is the import the options describe, or why they describe none.
+func (d *importDialog) job() (importJob, error) {
 	job := importJob{
 		Paths:   d.paths,
-		Format:  importFormats[max(d.format.SelectedIndex(), 0)].name,
+		Format:  d.formatName(),
 		Offsets: formats.Offsets(offsetUnits[max(d.offsets.SelectedIndex(), 0)].name),
-		Options: annotations.ImportOptions{
+	}
+	if !d.predictions() {
+		job.Options = annotations.ImportOptions{
 			Annotator:    strings.TrimSpace(d.annotator.Text),
 			StrictLabels: d.strict.Checked,
-		},
+		}
+		return job, nil
 	}
-	ctx, cancel := d.begin("Importing "+displayName(d.paths), "Reading…", "Cancel stops the import and leaves the project as it was.")
+	if job.Format != "" && !slices.Contains(formats.PredictionFormats, job.Format) {
+		return job, &annotations.Error{Message: fmt.Sprintf("Predictions are read from Tagdesk JSONL or a Label Studio JSON export, not from %s: choose one of those, or Detect from the file.", d.format.Selected)}
+	}
+	if msg := annotations.CheckSource(d.source.Text); msg != "" {
+		return job, &annotations.Error{Message: msg}
+	}
+	score, err := parseScore(d.minScore.Text)
+	if err != nil {
+		return job, &annotations.Error{Message: fmt.Sprintf("The minimum score %q is not a number.", d.minScore.Text), Err: err}
+	}
+	job.Predictions = true
+	job.Suggestions = annotations.SuggestionImportOptions{Source: d.source.Text, MinScore: score, AddDocuments: d.addDocs.Checked}
+	return job, nil
+}
+
+// parseScore reads a minimum score: a number, with a decimal point or comma, or nothing for 0.
+func parseScore(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, errors.New("give a number, such as 0.5, or nothing for 0")
+	}
+	return f, nil
+}
+
+// submit starts the import the options describe, or says why it cannot and shows them again.
+func (d *importDialog) submit() {
+	job, err := d.job()
+	if err != nil {
+		d.refuse("Import", err, d.options.Show)
+		return
+	}
+	d.start(job)
+}
+
+// start runs job off the UI goroutine.
+func (d *importDialog) start(job importJob) {
+	what := displayName(d.paths)
+	if job.Predictions {
+		what = "predictions from " + what
+	}
+	ctx, cancel := d.begin("Importing "+what, "Reading…", "Cancel stops the import and leaves the project as it was.")
 	go func() {
-		rep, err := runImport(ctx, d.project, job, func(pr importProgress) {
+		progress := func(pr importProgress) {
 			d.tick()
 			fyne.Do(func() { d.showProgress(pr) })
-		})
+		}
+		var rep jobReport
+		var err error
+		if job.Predictions {
+			rep, err = runSuggestionImport(ctx, d.project, job, progress)
+		} else {
+			rep, err = runImport(ctx, d.project, job, progress)
+		}
 		cancel()
 		if err != nil {
 			log.Printf("import %q: %v", job.Paths, err)
@@ -439,8 +595,8 @@ func (d *importDialog) showProgress(pr importProgress) {
 	d.advance(float64(thousandths(pr.Read, pr.Total))/1000, text)
 }
 
-func (d *importDialog) finish(rep annotations.ImportReport, err error) {
-	d.report = rep
+// finish shows what the import did, and calls done, or what went wrong.
+func (d *importDialog) finish(rep jobReport, err error) {
 	if err != nil {
 		var details []string
 		var ie *annotations.ImportErrors
@@ -450,7 +606,10 @@ func (d *importDialog) finish(rep annotations.ImportReport, err error) {
 		d.end("Nothing was imported", importFailure(err), details, nil)
 		return
 	}
-	succeed(&d.task, "Import finished", rep, d.done)
+	if r, ok := rep.(annotations.ImportReport); ok {
+		d.report = r
+	}
+	d.end("Import finished", rep.Summary(), rep.Details(), d.done)
 }
 
 // importFailure is the sentence for a failed import, which always says that nothing was imported.
@@ -672,10 +831,7 @@ func (d *exportDialog) submit() {
 		err = &annotations.Error{Message: "Choose at least one label to tag."}
 	}
 	if err != nil {
-		d.message = widget.NewLabel(annotations.Message(err))
-		d.result = resultDialog(d.parent, "Export", d.message, nil)
-		d.result.SetOnClosed(d.options.Show) // let the user choose again
-		d.result.Show()
+		d.refuse("Export", err, d.options.Show)
 		return
 	}
 	job.Path = path

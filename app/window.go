@@ -694,12 +694,12 @@ func (w *Window) openPalette() {
 
 func (w *Window) importFiles() {
 	w.Canvas().Unfocus() // keys typed in a dialog must not label the text behind it
-	ShowImport(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
+	ShowImport(w.Window, w.project, w.annotator, w.load)
 }
 
 func (w *Window) importFolder() {
 	w.Canvas().Unfocus()
-	ShowImportFolder(w.Window, w.project, w.annotator, func(annotations.ImportReport) { w.load() })
+	ShowImportFolder(w.Window, w.project, w.annotator, w.load)
 }
 
 // importButton offers to import files or a whole folder.

@@ -42,6 +42,10 @@ var (
 // applies to.
 var UTF16Formats = []string{JSONL, Doccano, SpaCy, Prodigy, LabelStudio}
 
+// PredictionFormats are the formats a model's predictions are read from, with ReadOptions.Predictions:
+// Tagdesk JSONL with a score per span, and a Label Studio export's predictions.
+var PredictionFormats = []string{JSONL, LabelStudio}
+
 // TreeFormats are the export formats that write a folder (or a zip of one) rather than one file.
 var TreeFormats = []string{Brat}
 
