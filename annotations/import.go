@@ -450,6 +450,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 
 	spans := make([]preparedSpan, 0, len(rec.Spans))
 	ok := true
+	var newAttrs recordAttrs // attributes the record's spans give values for that their labels lack
 	for i, rs := range rec.Spans {
 		what := fmt.Sprintf("span %d", i+1)
 		if rs.Label != "" {
@@ -484,7 +485,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			ok = false
 			continue
 		}
-		if p := im.attrsProblem(rs.Label, rs.Attrs); p != "" {
+		if p := im.attrsProblem(rs.Label, rs.Attrs, &newAttrs); p != "" {
 			bad("%s: %s", what, p)
 			ok = false
 			continue

@@ -3,6 +3,7 @@ package annotations
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // importAttrs are the attribute definitions an import added, by label and attribute name. A choice
@@ -11,10 +12,15 @@ type importAttrs map[string]map[string]bool
 
 func (a importAttrs) has(label, name string) bool { return a[label][name] }
 
+// recordAttrs are the types of the attributes that the spans of one record give values for and their
+// labels lack, by label and attribute name, as inferred from the first value met.
+type recordAttrs map[[2]string]AttributeType
+
 // attrsProblem checks the values a span of label brings against the label's attributes as the
-// import has them so far, and says what is wrong, or "". Values of an attribute the label lacks are
-// fine unless the labels are strict: the import adds the attribute (see defineAttrs).
-func (im *importer) attrsProblem(label string, a Attrs) string {
+// import has them so far, and against the values earlier spans of the record gave (pending), and
+// says what is wrong, or "". Values of an attribute the label lacks are fine unless the labels are
+// strict: the import adds the attribute (see defineAttrs).
+func (im *importer) attrsProblem(label string, a Attrs, pending *recordAttrs) string {
 	l, known := im.labels.byName(label)
 	for _, name := range sortedKeys(a) {
 		v := normalizeValue(a[name])
@@ -30,19 +36,51 @@ func (im *importer) attrsProblem(label string, a Attrs) string {
 					name, label, def.Type, describeValue(v))
 			}
 		case defined:
+			if w, ok := spacedChoice(def, v); ok {
+				a[name], v = w, w
+			}
 			if p := attrProblem(l, name, v); p != "" {
 				return p
 			}
 		case known && im.opts.StrictLabels:
 			return fmt.Sprintf("the label %q has no attribute %q (--strict-labels)", label, name)
 		default:
-			if _, ok := InferAttribute(name, []any{v}); !ok {
+			inferred, ok := InferAttribute(name, []any{v})
+			if !ok {
 				return fmt.Sprintf("the value %s of attribute %q is not a number, true or false, or a text",
 					describeValue(v), name)
 			}
+			key := [2]string{label, name}
+			if t, met := (*pending)[key]; met && t != inferred.Type {
+				return fmt.Sprintf("the attribute %q of label %q was given %s values before; %s is not one",
+					name, label, t, describeValue(v))
+			}
+			if *pending == nil {
+				*pending = recordAttrs{}
+			}
+			(*pending)[key] = inferred.Type
 		}
 	}
 	return ""
+}
+
+// spacedChoice returns the value of the choice def that v spells with _ for its spaces, as formats
+// whose values cannot hold spaces write it (brat's "not_confirmed" for "not confirmed").
+func spacedChoice(def Attribute, v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok || def.Type != AttrChoice || slices.Contains(def.Values, s) {
+		return "", false
+	}
+	found := ""
+	for _, w := range def.Values {
+		if strings.Join(strings.Fields(w), "_") == s {
+			if found != "" {
+				return "", false // two values spell so: neither is taken
+			}
+			found = w
+		}
+	}
+	return found, found != ""
 }
 
 // defineAttrs adds to the label the definitions of the attributes a gives values for and it lacks,
@@ -65,7 +103,7 @@ func (im *importer) defineAttrs(label string, a Attrs) error {
 			im.attrsAdded = append(im.attrsAdded, fmt.Sprintf("%s.%s (%s)", label, name, def.Type))
 			changed = true
 		case im.attrs.has(label, name) && l.Attributes[i].Type == AttrChoice:
-			if s := v.(string); !slices.Contains(l.Attributes[i].Values, s) {
+			if s, ok := v.(string); ok && !slices.Contains(l.Attributes[i].Values, s) {
 				d := &l.Attributes[i]
 				d.Values = append(slices.Clip(d.Values), s)
 				changed = true

@@ -71,13 +71,14 @@ func newLayer(docID int64, annotator, file string, union bool) *layer {
 }
 
 // add puts a span in the layer and reports whether it was new to it. A repeated span keeps its first
-// note unless that was empty.
+// note unless that was empty, and its first values unless it had none or they were derived and the
+// repeat gives some.
 func (l *layer) add(k spanKey, s incomingSpan) bool {
 	if old, ok := l.spans[k]; ok {
 		if old.note == "" && s.note != "" {
 			old.note = s.note
 		}
-		if old.attrs == "{}" && s.attrs != "{}" {
+		if (old.attrs == "{}" || old.derived && !s.derived) && s.attrs != "{}" {
 			old.attrs, old.derived = s.attrs, s.derived
 		}
 		l.spans[k] = old

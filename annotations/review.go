@@ -266,19 +266,23 @@ func (g Group) Accepted(annotators []string, rule AcceptRule) []Span {
 		label      string
 	}
 	holders := map[key]map[string]bool{}
+	first := map[key]Span{} // the first annotator's span: the gold span takes its note and values
 	var order []key
 	for _, s := range g.Spans {
 		k := key{s.Start, s.End, s.Label}
 		if holders[k] == nil {
 			holders[k] = map[string]bool{}
 			order = append(order, k)
+			first[k] = s
 		}
 		holders[k][s.Annotator] = true
 	}
 	var out []Span
 	for _, k := range order {
 		if len(holders[k]) >= rule.Majority {
-			out = append(out, Span{DocumentID: g.Spans[0].DocumentID, Annotator: Gold, Label: k.label, Start: k.start, End: k.end})
+			s := first[k]
+			s.ID, s.Annotator = 0, Gold
+			out = append(out, s)
 		}
 	}
 	return out

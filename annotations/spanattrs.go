@@ -28,7 +28,15 @@ func setAttrs(a Attrs) spanChange {
 			return "", nil, err
 		}
 		a := normalizeAttrs(a)
-		if p := checkAttrs(l, a); p != "" {
+		// Only the values that change are checked: a span keeps the values it holds of attributes
+		// its label no longer defines (see UpdateLabel) while another of its values is edited.
+		changed := Attrs{}
+		for name, v := range a {
+			if was, ok := old.Attrs[name]; !ok || !equalValues(was, v) {
+				changed[name] = v
+			}
+		}
+		if p := checkAttrs(l, changed); p != "" {
 			return "", nil, userError(nil, "The attributes of the %s span at %d–%d cannot be set: %s.", old.Label, old.Start, old.End, p)
 		}
 		return `attrs = ?`, []any{formatAttrs(a)}, nil

@@ -99,3 +99,27 @@ func (w *attrsLeftOut) Labels() []string {
 	}
 	return nil
 }
+
+// attributedLabels are the labels of set that define attributes.
+func attributedLabels(set []annotations.Label) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range set {
+		if len(l.Attributes) > 0 {
+			out[l.Name] = true
+		}
+	}
+	return out
+}
+
+// outAttrs is a span's values as the JSON writers give them: nil (no key) when it has none and its
+// label defines no attributes, else its values, an empty object when it has none, so that an import
+// keeps them as they are instead of deriving them from the text.
+func outAttrs(attributed map[string]bool, s annotations.Span) *annotations.Attrs {
+	switch {
+	case len(s.Attrs) > 0:
+		return &s.Attrs
+	case attributed[s.Label]:
+		return &annotations.Attrs{}
+	}
+	return nil
+}

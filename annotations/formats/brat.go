@@ -688,6 +688,8 @@ func (a *bratAnn) resolveRelations() {
 		from, fromSpan := a.spans[r.arg1]
 		to, toSpan := a.spans[r.arg2]
 		switch {
+		case r.arg1 == r.arg2:
+			a.problem(r.line, "%s: it links %s to itself", r.id, r.arg1)
 		case fromSpan && toSpan:
 			for _, f := range from {
 				for _, t := range to {

@@ -265,6 +265,7 @@ func TestBratImportErrors(t *testing.T) {
 				`c/a.ann:4: the id "Tx" should be T followed by a number`,
 				"c/a.ann:6: the id T2 is used twice (first on line 5)",
 				`c/a.ann:8: #1: expected a note type and the id it is about (AnnotatorNotes T1), found "AnnotatorNotes"`,
+				"c/a.ann:9: R1: it links T2 to itself",
 			},
 		},
 		"note on an unknown id": {

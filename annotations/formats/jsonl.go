@@ -158,7 +158,8 @@ func unknownField(err error) string {
 // jsonlWriter writes Tagdesk JSONL.
 type jsonlWriter struct {
 	jsonOut
-	offsets Offsets
+	offsets    Offsets
+	attributed map[string]bool // the labels that define attributes
 }
 
 // NewJSONLWriter returns a writer of Tagdesk JSONL to w: one document per line, spans sorted by start
@@ -168,7 +169,7 @@ func NewJSONLWriter(w io.Writer) Writer { return newJSONLWriter(w, WriterOptions
 
 // newJSONLWriter is NewJSONLWriter with offsets in opts.Offsets.
 func newJSONLWriter(w io.Writer, opts WriterOptions) Writer {
-	return &jsonlWriter{newJSONOut(w), opts.Offsets}
+	return &jsonlWriter{newJSONOut(w), opts.Offsets, attributedLabels(opts.LabelSet)}
 }
 
 type jsonlOutLine struct {
@@ -194,8 +195,8 @@ type jsonlOutSpan struct {
 	Text      string `json:"text"`
 	Annotator string `json:"annotator"`
 	Note      string `json:"note,omitempty"`
-	// Attributes are omitted when the span has none.
-	Attributes annotations.Attrs `json:"attributes,omitempty"`
+	// Attributes are omitted when the span has none and its label defines none (see outAttrs).
+	Attributes *annotations.Attrs `json:"attributes,omitempty"`
 }
 
 func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
@@ -205,7 +206,7 @@ func (jw *jsonlWriter) Write(d *annotations.ExportDocument) error {
 		out.Meta = json.RawMessage("{}")
 	}
 	for i, s := range d.Spans {
-		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note, s.Attrs}
+		out.Spans[i] = jsonlOutSpan{o.at(s.Start), o.at(s.End), s.Label, x.Slice(s.Start, s.End), s.Annotator, s.Note, outAttrs(jw.attributed, s)}
 	}
 	if len(d.Statuses) > 0 {
 		out.Status = map[string]string{}

@@ -676,6 +676,9 @@ type lsResult struct {
 	// FromName and Attribute tell a per-region attribute value from a note.
 	FromName  string `json:"from_name"`
 	Attribute bool   `json:"tagdesk_attribute"`
+	// NoAttributes marks a region whose span has no values though its label defines attributes:
+	// the import keeps it so instead of deriving them.
+	NoAttributes bool `json:"tagdesk_no_attributes"`
 }
 
 // results reads a result list. It serves annotations and predictions alike.
@@ -720,6 +723,9 @@ func (t *lsTask) results(raw json.RawMessage) (lsResults, string) {
 			}
 			for _, s := range spans {
 				s.Score = r.Score
+				if r.NoAttributes {
+					s.Attrs = annotations.Attrs{}
+				}
 				regions[id] = append(regions[id], len(res.spans))
 				res.spans = append(res.spans, s)
 			}
@@ -819,6 +825,8 @@ func (as *lsAttrs) add(id string, r lsResult) bool {
 		a.value = *v.Number
 	case *r.Type == "choices" && len(v.Choices) == 1 && v.Choices[0] == r.FromName:
 		a.value = true // a flag
+	case *r.Type == "choices" && v.Choices != nil && len(v.Choices) == 0:
+		a.value = false // a flag left unchecked
 	case *r.Type == "choices" && len(v.Choices) == 1:
 		a.value = v.Choices[0]
 	case *r.Type == "textarea" && len(v.Text) > 0:
@@ -1004,6 +1012,8 @@ type labelStudioWriter struct {
 	relTypes []string // relation types, in the order met, for the labeling config
 	types    attrTypes
 	attrs    lsConfigAttrs // the attributes written, for the labeling config
+	// attributed are the labels that define attributes
+	attributed map[string]bool
 }
 
 // NewLabelStudioWriter returns a writer of a Label Studio JSON export to w: one task per document,
@@ -1015,7 +1025,8 @@ func NewLabelStudioWriter(w io.Writer) Writer { return newLabelStudioWriter(w, W
 // newLabelStudioWriter is NewLabelStudioWriter with offsets in opts.Offsets.
 func newLabelStudioWriter(w io.Writer, opts WriterOptions) *labelStudioWriter {
 	lw := &labelStudioWriter{w: bufio.NewWriterSize(w, 1<<16), offsets: opts.Offsets, seen: map[string]bool{},
-		types: newAttrTypes(opts.LabelSet), attrs: lsConfigAttrs{labels: opts.LabelSet}}
+		types: newAttrTypes(opts.LabelSet), attrs: lsConfigAttrs{labels: opts.LabelSet},
+		attributed: attributedLabels(opts.LabelSet)}
 	lw.enc = json.NewEncoder(&lw.task)
 	lw.enc.SetEscapeHTML(false)
 	return lw
@@ -1053,6 +1064,8 @@ type lsOutResult struct {
 	Value     any    `json:"value"`
 	Origin    string `json:"origin"`
 	Attribute bool   `json:"tagdesk_attribute,omitempty"` // a text attribute's textarea, not a note
+	// NoAttributes marks a region whose span has no values though its label defines attributes.
+	NoAttributes bool `json:"tagdesk_no_attributes,omitempty"`
 }
 
 type lsOutRelation struct {
@@ -1090,7 +1103,8 @@ func (lw *labelStudioWriter) Write(d *annotations.ExportDocument) error {
 			id := fmt.Sprintf("t%d-%d", d.Index, n)
 			regionOf[s.ID] = id
 			ann.Result = append(ann.Result, lsOutResult{ID: id, FromName: "label", ToName: "text", Type: "labels",
-				Value: lsOutRegion{o.at(s.Start), o.at(s.End), x.Slice(s.Start, s.End), []string{s.Label}}, Origin: "manual"})
+				Value: lsOutRegion{o.at(s.Start), o.at(s.End), x.Slice(s.Start, s.End), []string{s.Label}}, Origin: "manual",
+				NoAttributes: len(s.Attrs) == 0 && lw.attributed[s.Label]})
 			if s.Note != "" {
 				ann.Result = append(ann.Result, lsOutResult{ID: id, FromName: "note", ToName: "text", Type: "textarea",
 					Value: lsOutNote{[]string{s.Note}}, Origin: "manual"})
@@ -1176,10 +1190,11 @@ func (lw *labelStudioWriter) appendAttrs(out []any, id string, s annotations.Spa
 		case annotations.AttrNumber:
 			r.Type, r.Value = "number", map[string]any{"number": v}
 		case annotations.AttrFlag:
-			if v != true {
-				continue // a false flag is an unchecked choice: no result
+			choices := []string{} // false: an unchecked box, so that the import keeps it rather than deriving it
+			if v == true {
+				choices = []string{name}
 			}
-			r.Type, r.Value = "choices", map[string][]string{"choices": {name}}
+			r.Type, r.Value = "choices", map[string][]string{"choices": choices}
 		case annotations.AttrText:
 			r.Type, r.Value, r.Attribute = "textarea", lsOutNote{[]string{fmt.Sprint(v)}}, true
 		default:

@@ -103,7 +103,8 @@ func checkLabelStudioShape(t *testing.T, out []byte, unit Offsets) lsExport {
 						Number  *float64
 						Choices []string
 					}
-					if err := json.Unmarshal(r.Value, &v); err != nil || (v.Number == nil) == (len(v.Choices) != 1) || !regions[r.ID] ||
+					// a number, one choice, or no choice: a flag left unchecked
+					if err := json.Unmarshal(r.Value, &v); err != nil || (v.Number == nil) == (len(v.Choices) > 1 || v.Choices == nil) || !regions[r.ID] ||
 						r.FromName == "" || r.FromName == "label" || r.FromName == "note" {
 						t.Errorf("%s: an attribute value not on the region before it: %s %s %s", where, r.ID, r.FromName, r.Value)
 					}

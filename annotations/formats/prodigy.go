@@ -235,8 +235,9 @@ func prodigySpanOf(ps prodigySpan, tokens []prodigyToken) (annotations.RecordSpa
 // prodigyWriter writes Prodigy ner_manual JSONL.
 type prodigyWriter struct {
 	jsonOut
-	offsets Offsets
-	blank   int // spans left out: they cover white space only
+	offsets    Offsets
+	attributed map[string]bool // the labels that define attributes
+	blank      int             // spans left out: they cover white space only
 }
 
 // Notices tells of the spans left out.
@@ -256,7 +257,7 @@ func coverCovers(n int) string {
 }
 
 func newProdigyWriter(w io.Writer, opts WriterOptions) *prodigyWriter {
-	return &prodigyWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets}
+	return &prodigyWriter{jsonOut: newJSONOut(w), offsets: opts.Offsets, attributed: attributedLabels(opts.LabelSet)}
 }
 
 type prodigyOutLine struct {
@@ -285,8 +286,8 @@ type prodigyOutSpan struct {
 	TokenStart int    `json:"token_start"`
 	TokenEnd   int    `json:"token_end"`
 	Label      string `json:"label"`
-	// Attributes are omitted when the span has none.
-	Attributes annotations.Attrs `json:"attributes,omitempty"`
+	// Attributes are omitted when the span has none and its label defines none (see outAttrs).
+	Attributes *annotations.Attrs `json:"attributes,omitempty"`
 }
 
 func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
@@ -315,7 +316,7 @@ func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 				pw.blank++ // only white space: no token to point at
 				continue
 			}
-			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label, s.Attrs})
+			line.Spans = append(line.Spans, prodigyOutSpan{o.at(s.Start), o.at(s.End), ts, te, s.Label, outAttrs(pw.attributed, s)})
 			written[s.ID] = line.Spans[len(line.Spans)-1]
 		}
 		line.Relations = line.Relations[:0]

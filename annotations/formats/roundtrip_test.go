@@ -24,12 +24,10 @@ type carried struct {
 	attrs func(v any) bool
 }
 
-// The attribute values formats keep: all of them, all but false flags (written as no value), or a
-// brat attribute's (true flags and choices).
+// The attribute values formats keep: all of them, or a brat attribute's (true flags and choices).
 var (
-	allAttrs     = func(any) bool { return true }
-	noFalseFlags = func(v any) bool { return v != false }
-	bratKept     = func(v any) bool { _, choice := v.(string); return v == true || choice }
+	allAttrs = func(any) bool { return true }
+	bratKept = func(v any) bool { _, choice := v.(string); return v == true || choice }
 )
 
 // roundTrips lists every format that Tagdesk both writes and reads, with what it carries, the file
@@ -45,7 +43,7 @@ var roundTrips = map[string]struct {
 	Doccano + "/entities": {"export.jsonl", carried{names: true, relations: true}, []Offsets{CodePoints, UTF16}, WriterOptions{DoccanoForm: DoccanoEntities}},
 	SpaCy:                 {"export.jsonl", carried{names: true}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 	Prodigy:               {"export.jsonl", carried{statuses: true, names: true, relations: true, attrs: allAttrs}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
-	LabelStudio:           {"export.json", carried{notes: true, statuses: true, names: true, relations: true, attrs: noFalseFlags}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
+	LabelStudio:           {"export.json", carried{notes: true, statuses: true, names: true, relations: true, attrs: allAttrs}, []Offsets{CodePoints, UTF16}, WriterOptions{}},
 }
 
 // TestRoundTrip exports the corpus (decomposed accents, CRLF-born text, a byte-order mark, an emoji
