@@ -28,6 +28,7 @@ type attrFields struct {
 type attrField struct {
 	widget fyne.CanvasObject
 	set    func(v any)
+	flush  func() // saves what was typed and not saved yet (entries); nil for the others
 }
 
 func newAttrFields() *attrFields {
@@ -91,7 +92,7 @@ func (f *attrFields) newField(d annotations.Attribute) attrField {
 				f.commit(name, v)
 			}
 		}
-		return attrField{sel, func(v any) {
+		return attrField{widget: sel, set: func(v any) {
 			s, _ := v.(string)
 			if s == "" {
 				s = none
@@ -100,11 +101,15 @@ func (f *attrFields) newField(d annotations.Attribute) attrField {
 		}}
 	case annotations.AttrFlag:
 		check := widget.NewCheck("", func(on bool) { f.commit(name, on) })
-		return attrField{check, func(v any) { on, _ := v.(bool); check.SetChecked(on) }}
+		return attrField{widget: check, set: func(v any) { on, _ := v.(bool); check.SetChecked(on) }}
 	}
 	number := d.Type == annotations.AttrNumber
 	var e *commitEntry
+	spanID := f.span.ID // the fields are made anew for each span
 	e = newCommitEntry(false, func() {
+		if f.span.ID != spanID {
+			return // the entry lost the focus after another span was shown: flush saved it
+		}
 		text := strings.TrimSpace(e.Text)
 		switch {
 		case text == "":
@@ -126,7 +131,7 @@ func (f *attrFields) newField(d annotations.Attribute) attrField {
 			return nil
 		}
 	}
-	return attrField{e, func(v any) {
+	return attrField{widget: e, flush: e.onCommit, set: func(v any) {
 		text := ""
 		switch v := v.(type) {
 		case float64:
@@ -138,6 +143,16 @@ func (f *attrFields) newField(d annotations.Attribute) attrField {
 			e.SetText(text)
 		}
 	}}
+}
+
+// flush saves the values typed in the fields of the span shown and not saved yet, before another
+// span is shown.
+func (f *attrFields) flush() {
+	for _, d := range f.def {
+		if fld := f.fields[d.Name]; fld.flush != nil {
+			fld.flush()
+		}
+	}
 }
 
 // errNotNumber is the validation error of a number field.

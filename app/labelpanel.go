@@ -104,6 +104,7 @@ func (p *LabelPanel) SetSpans(spans []annotations.Span, selected int64) {
 func (p *LabelPanel) SetSelected(id int64) {
 	if id != p.noteFor {
 		p.saveNote()
+		p.attrs.flush()
 	}
 	p.selected = id
 	p.syncing = true

@@ -547,8 +547,9 @@ func runSummary(rep annotations.RulesReport) string {
 	return s + "."
 }
 
-// schedulePreview matches the rule being edited in the open document off the UI goroutine, after
-// delay (while typing), and shows the result unless a newer preview was asked for meanwhile.
+// schedulePreview matches the rule being edited in the open document and shows the result: at once
+// without delay (one rule over one document takes milliseconds), else off the UI goroutine after
+// delay (while typing), unless a newer preview was asked for meanwhile.
 func (e *RulesEditor) schedulePreview(delay time.Duration) {
 	gen := e.previewGen.Add(1)
 	if e.selected < 0 {
@@ -564,12 +565,14 @@ func (e *RulesEditor) schedulePreview(delay time.Duration) {
 		return
 	}
 	r := e.draft()
+	if delay == 0 {
+		e.preview.SetText(previewLine(r, text))
+		return
+	}
 	e.work.Go(func() {
-		if delay > 0 {
-			time.Sleep(delay)
-			if e.previewGen.Load() != gen {
-				return
-			}
+		time.Sleep(delay)
+		if e.previewGen.Load() != gen {
+			return
 		}
 		line := previewLine(r, text)
 		fyne.Do(func() {

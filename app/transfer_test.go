@@ -401,7 +401,11 @@ func exportProject(t *testing.T) *annotations.Project {
 func cliExport(t *testing.T, p *annotations.Project, job exportJob) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	fw, err := formats.NewWriter(job.Format, &b, formats.WriterOptions{Excel: job.Excel})
+	labels, err := p.Labels(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw, err := formats.NewWriter(job.Format, &b, formats.WriterOptions{Excel: job.Excel, LabelSet: labels}) // as NewExport does
 	if err != nil {
 		t.Fatal(err)
 	}
