@@ -360,6 +360,11 @@ func (m *multiReader) open(s source) error {
 			return err
 		}
 	}
+	if m.predictions && !slices.Contains(PredictionFormats, format) {
+		m.closeCurrent()
+		return &annotations.ImportError{File: s.display, Reason: fmt.Sprintf(
+			"predictions are read from Tagdesk JSONL (jsonl) or a Label Studio export (labelstudio), and this reads as %s", format)}
+	}
 	if format == TXT {
 		m.cur = NewTxtReader(r, s.display, s.name)
 		return nil

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,6 +48,23 @@ func TestLabelStudioPredictionsLeftOut(t *testing.T) {
 	for n, want := range map[annotations.Notice]int{lsUnlabelled: 1, lsOtherResult("choices"): 1, lsLostRelations: 1} {
 		if rec.Notices[n] != want {
 			t.Errorf("notice %q counted %d, want %d (all: %v)", n.One, rec.Notices[n], want, rec.Notices)
+		}
+	}
+}
+
+// TestPredictionsRefuseOtherFormats: predictions are read from Tagdesk JSONL and Label Studio only;
+// a file detected as another format is refused with its name, not read as spans without scores.
+func TestPredictionsRefuseOtherFormats(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"doccano.jsonl": `{"text": "Kyiv", "label": [[0, 4, "actor"]]}` + "\n",
+		"plain.txt":     "Kyiv",
+	})
+	for _, name := range []string{"doccano.jsonl", "plain.txt"} {
+		r := OpenWith([]string{filepath.Join(dir, name)}, ReadOptions{Predictions: true}, nil)
+		_, err := r.Next()
+		r.Close()
+		if msg := annotations.Message(err); !strings.Contains(msg, name+": predictions are read from Tagdesk JSONL") {
+			t.Errorf("%s: %q", name, msg)
 		}
 	}
 }
