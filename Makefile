@@ -50,9 +50,9 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./annotations/text
 	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./annotations/text
 	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./annotations/text
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzTxtReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzUTF16Offsets$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzImportJSONL$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzTxtReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzUTF16Offsets$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzImportJSONL$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzSpaCyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
