@@ -281,3 +281,31 @@ func hugeChild(t *testing.T, path string) {
 		}
 	}
 }
+
+func TestDuplicateKey(t *testing.T) {
+	many := `"k0": 0`
+	for i := 1; i < 20; i++ {
+		many += fmt.Sprintf(`, "k%d": %d`, i, i)
+	}
+	tests := map[string]struct {
+		json string
+		key  string
+		at   int
+	}{
+		"none":                        {`{"text": "a", "spans": [{"start": 0}, {"start": 1}]}`, "", 0},
+		"same values, other keys":     {`{"a": "b", "c": "b", "b": "a"}`, "", 0},
+		"top level":                   {`{"text": "a", "text": "b"}`, "text", 15},
+		"in the second span":          {`{"spans": [{"start": 0}, {"start": 1, "end": 2, "start": 3}]}`, "start", 49},
+		"after an inner object":       {`{"a": {"b": 1}, "b": 2, "a": 3}`, "a", 25},
+		"many keys":                   {"{" + many + `, "k7": 0}`, "k7", 2 + len(many) + 2},
+		"escaped the second time":     {`{"source": 1, "sour\u0063e": 2}`, "source", 15},
+		"quote in a key":              {`{"a\"b": 1, "a\"b": 2}`, `a"b`, 13},
+		"braces and quotes in values": {`{"a": "{\"a\": 1}", "b": "\\", "c": 1}`, "", 0},
+		"list of lists":               {`[[{"a": 1}], {"a": 2}]`, "", 0},
+	}
+	for name, tc := range tests {
+		if key, at := duplicateKey([]byte(tc.json)); key != tc.key || at != tc.at {
+			t.Errorf("%s: duplicateKey(%s) = %q at %d, want %q at %d", name, tc.json, key, at, tc.key, tc.at)
+		}
+	}
+}
