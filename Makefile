@@ -1,7 +1,8 @@
 # Tagdesk. The two commands the README gives:
 #   make run    install what is missing (Debian/Ubuntu packages, Go), build and start the app
 #   make test   install what is missing, then go vet, the tests and the real-window test
-# Others: make build, make bench (benchmarks and the comparison with the sqlite3 shell), make fuzz.
+# Others: make build, make bench (benchmarks and the comparison with the sqlite3 shell), make fuzz,
+# make fuzz-long.
 
 GO      := .ci/go
 TAGS    := migrated_fynedo
@@ -10,7 +11,7 @@ FUZZTIME ?= 1m
 
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz clean
+.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz fuzz-long clean
 
 run: deps build
 	$(BIN) $(ARGS)
@@ -43,10 +44,15 @@ bench: bench-deps build
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/... ./app/
 	.ci/bench-sqlite $(BIN)
 
-# Each fuzz target for FUZZTIME (default 1m).
+# Each fuzz target for FUZZTIME (default 1m), one after the other. A crasher lands in the package's
+# testdata/fuzz and is a regression test from then on: commit it with the fix.
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./annotations/text
 	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzTxtReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzUTF16Offsets$$' -fuzztime $(FUZZTIME) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzImportJSONL$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzSpaCyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
@@ -54,6 +60,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzLabelStudioReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzBratAnn$$' -fuzztime $(FUZZTIME) ./annotations/formats
 	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAttrs$$' -fuzztime $(FUZZTIME) ./annotations
+
+# The same for longer, to run overnight or before a release.
+fuzz-long:
+	$(MAKE) fuzz FUZZTIME=10m
 
 clean:
 	rm -f $(BIN)

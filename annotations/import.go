@@ -281,6 +281,19 @@ func commitUnlessDry(ctx context.Context, tx *sql.Tx, dryRun bool, what string) 
 	return nil
 }
 
+// textProblem says why s cannot be a document's text: it is not valid UTF-8, or it holds a NUL
+// character, which no text file does (the plain-text reader refuses a file with one as binary) and
+// which C strings, and so SQLite's text functions, end at. It returns "" for a good text.
+func textProblem(s string) string {
+	if !utf8.ValidString(s) {
+		return "the text is not valid UTF-8"
+	}
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return fmt.Sprintf("the text holds a NUL character (U+0000) at character %d: it is not text", utf8.RuneCountInString(s[:i]))
+	}
+	return ""
+}
+
 // importer holds what one import transaction needs: the reconciler with its prepared statements,
 // the label cache and the layers read so far.
 type importer struct {
@@ -435,8 +448,8 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	bad := func(format string, args ...any) {
 		im.errs.add(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
 	}
-	if !utf8.ValidString(rec.Text) {
-		bad("the text is not valid UTF-8")
+	if reason := textProblem(rec.Text); reason != "" {
+		bad("%s", reason)
 		return nil
 	}
 	meta, err := compactMeta(rec.Meta)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/tagdesk/tagdesk/annotations/text"
 )
@@ -110,8 +109,8 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 			}
 		}
 		notices.add(suggestedAttrs, withAttrs, rec)
-		if !utf8.ValidString(rec.Text) {
-			problem(rec, "the text is not valid UTF-8")
+		if reason := textProblem(rec.Text); reason != "" {
+			problem(rec, "%s", reason)
 			return nil
 		}
 		d, known, err := p.predictedDocument(sqlCtx, tx, rec, opts.AddDocuments)

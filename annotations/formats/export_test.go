@@ -318,3 +318,41 @@ func TestExportSpanTextsMatchOffsets(t *testing.T) {
 }
 
 func newBuf(w io.Writer) *bufio.Writer { return bufio.NewWriter(w) }
+
+// TestCSVInjectionExport exports, through the path the command line and the app take (NewExport,
+// then Write), documents whose every text cell (document id, name, annotator, label, span text and
+// note) starts with a character a spreadsheet runs as a formula (= + - @ TAB CR), in the plain and
+// the Excel variant, the only CSV Tagdesk writes: every such cell must come out neutralised with an
+// apostrophe, and nothing else changed.
+func TestCSVInjectionExport(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"evil.jsonl": `{"id": "=HYPERLINK(\"http://x\",\"y\")", "name": "+cmd|' /C calc'!A0", "text": "\tTab, =SUM(A1) and -40 °C", "spans": [` +
+		`{"start": 0, "end": 4, "label": "@lab", "annotator": "-ann", "note": "\rnote"},` +
+		`{"start": 6, "end": 14, "label": "=lab", "annotator": "+ann", "note": "@note"},` +
+		`{"start": 19, "end": 22, "label": "+lab", "annotator": "@ann", "note": "\tnote"}]}` + "\n" +
+		`{"id": "-2", "name": "\rname", "text": "@here", "spans": [{"start": 0, "end": 5, "label": "-lab", "annotator": "=ann", "note": "-note"}]}` + "\n"})
+	p := openProject(t)
+	importFiles(t, p, "", annotations.ImportOptions{}, filepath.Join(dir, "evil.jsonl"))
+	textCells := []int{0, 1, 2, 3, 6, 7} // document_id, document_name, annotator, label, text, note
+	for _, excel := range []bool{false, true} {
+		x, err := NewExport(context.Background(), p, CSV, annotations.ExportQuery{}, WriterOptions{Excel: excel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := x.Write(context.Background(), p, &b, nil); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\uFEFF")))).ReadAll()
+		if err != nil || len(rows) != 5 {
+			t.Fatalf("excel %v: %d rows, %v:\n%s", excel, len(rows), err, b.Bytes())
+		}
+		for _, row := range rows[1:] {
+			for _, i := range textCells {
+				cell := row[i]
+				if !strings.HasPrefix(cell, "'") || !strings.ContainsAny(cell[1:2], "=+-@\t\r\n") {
+					t.Errorf("excel %v: cell %s %q is not neutralised", excel, csvHeader[i], cell)
+				}
+			}
+		}
+	}
+}

@@ -466,7 +466,7 @@ func detect(path string, r io.ReadSeeker) (string, error) {
 			break
 		}
 		if err != nil {
-			if seen == 0 && err == errLineTooLong {
+			if seen == 0 && err == errLineTooLong && ext == ".json" {
 				return LabelStudio, nil // a JSON document on one huge line: only the task list is one
 			}
 			return JSONL, nil // the reader will report it

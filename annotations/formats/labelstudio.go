@@ -252,7 +252,13 @@ func (lr *labelStudioReader) task() (*annotations.Record, error) {
 	}
 	lr.next()
 	rec := &annotations.Record{File: lr.file, Line: line}
-	if reason := parseLabelStudioTask(raw, lr.tasks, line, rec, lr.predictions); reason != "" {
+	reason := parseLabelStudioTask(raw, lr.tasks, line, rec, lr.predictions)
+	if reason == "" {
+		if key, at := duplicateKey(raw); at > 0 {
+			reason = fmt.Sprintf("task %d: %s", lr.tasks, duplicateKeyReason(key))
+		}
+	}
+	if reason != "" {
 		return nil, &annotations.ImportError{File: lr.file, Line: line, Reason: reason}
 	}
 	return rec, nil

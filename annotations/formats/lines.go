@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -39,7 +40,7 @@ func (lr *lineReader) next() ([]byte, int, error) {
 		chunk, err := lr.r.ReadSlice('\n')
 		if !tooLong {
 			if len(lr.buf)+len(chunk) > MaxLine {
-				tooLong, lr.buf = true, lr.buf[:0]
+				tooLong, lr.buf = true, nil // let the collector have the MaxLine bytes held
 			} else {
 				lr.buf = append(lr.buf, chunk...)
 			}
@@ -103,6 +104,11 @@ func (jl *jsonLines) Next() (*annotations.Record, error) {
 		if reason == "" {
 			reason = jl.parse(line, rec)
 		}
+		if reason == "" {
+			if key, at := duplicateKey(line); at > 0 {
+				reason = fmt.Sprintf("%s (the second at byte %d)", duplicateKeyReason(key), at)
+			}
+		}
 		if reason != "" {
 			return nil, &annotations.ImportError{File: jl.file, Line: n, Reason: reason}
 		}
@@ -154,6 +160,9 @@ func jsonProblem(err error) string {
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &te):
+		if lit, ok := strings.CutPrefix(te.Value, "number "); ok {
+			return numberProblem(te.Field, lit, te.Type.Kind())
+		}
 		field := te.Field
 		if field == "" {
 			return fmt.Sprintf("expected %s, found a JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
@@ -163,6 +172,26 @@ func jsonProblem(err error) string {
 		return "the JSON ends too early (truncated line?)"
 	}
 	return "invalid JSON: " + strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// numberProblem says why the JSON number lit does not fit field (maybe ""), a Go value of kind k: too
+// large for it, or, for a whole number, a fraction.
+func numberProblem(field, lit string, k reflect.Kind) string {
+	what := "the number " + lit
+	if field != "" {
+		what = fmt.Sprintf("%q %s", field, lit)
+	}
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if f, err := strconv.ParseFloat(lit, 64); err == nil && f != math.Trunc(f) {
+			return what + " is not a whole number"
+		}
+		return what + " is too large"
+	case reflect.Float32, reflect.Float64:
+		return what + " is too large"
+	}
+	return fmt.Sprintf("%s should be %s", what, jsonKind(k.String()))
 }
 
 func jsonKind(goKind string) string {
@@ -235,4 +264,122 @@ func idString(raw json.RawMessage) (string, string) {
 		return string(raw), ""
 	}
 	return "", "\"id\" should be a string or a number"
+}
+
+// duplicateKey looks for an object key that repeats an earlier key of the same object anywhere in b,
+// a valid JSON value, and returns it with the offset of its second occurrence in b (from 1), or 0
+// when there is none. encoding/json keeps the last value
+// of a repeated key without a word; a file where "start" or "text" appears twice is ambiguous (one
+// tool reads the first value, another the last), so Tagdesk refuses it rather than guess.
+//
+// It is one pass over b that skips the inside of strings with bytes.IndexByte, keeps the keys of the
+// open objects in one shared slice, and compares a key only with those of its own object (through a
+// map once an object has many): cheap beside decoding the line.
+func duplicateKey(b []byte) (string, int) {
+	type object struct {
+		first int                 // index in keys of its first key; -1 for a list
+		set   map[string]struct{} // its keys, once it has more than fewKeys
+	}
+	const fewKeys = 16
+	var (
+		stack     []object
+		keys      [][]byte
+		expectKey bool
+	)
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '{':
+			stack = append(stack, object{first: len(keys)})
+			expectKey = true
+		case '[':
+			stack = append(stack, object{first: -1})
+			expectKey = false
+		case '}', ']':
+			if n := len(stack); n > 0 {
+				if stack[n-1].first >= 0 {
+					keys = keys[:stack[n-1].first]
+				}
+				stack = stack[:n-1]
+			}
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].first >= 0
+		case '"':
+			end, escaped := stringEnd(b, i+1)
+			if end < 0 {
+				return "", 0 // not valid JSON: the decoder says what is wrong
+			}
+			if expectKey && len(stack) > 0 {
+				key := b[i+1 : end]
+				if escaped {
+					var s string
+					if json.Unmarshal(b[i:end+1], &s) != nil {
+						return "", 0
+					}
+					key = []byte(s)
+				}
+				o := &stack[len(stack)-1]
+				if seen(o.set, keys[o.first:], key) {
+					return string(key), i + 1
+				}
+				keys = append(keys, key)
+				if n := len(keys) - o.first; n > fewKeys {
+					if o.set == nil {
+						o.set = make(map[string]struct{}, 2*n)
+						for _, k := range keys[o.first:] {
+							o.set[string(k)] = struct{}{}
+						}
+					}
+					o.set[string(key)] = struct{}{}
+				}
+				expectKey = false
+			}
+			i = end
+		}
+	}
+	return "", 0
+}
+
+// duplicateKeyReason is the reason to refuse a JSON value where the key appears twice in one object.
+func duplicateKeyReason(key string) string {
+	return fmt.Sprintf("the key %q appears twice in the same object; keep one", key)
+}
+
+// seen reports whether key is one of an object's keys: in set when the object has one, else in keys.
+func seen(set map[string]struct{}, keys [][]byte, key []byte) bool {
+	if set != nil {
+		_, ok := set[string(key)]
+		return ok
+	}
+	for _, k := range keys {
+		if bytes.Equal(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// stringEnd returns the index of the quote that closes the JSON string whose content starts at
+// b[from], and whether the string holds an escape; -1 when it is not closed.
+func stringEnd(b []byte, from int) (int, bool) {
+	escaped := false
+	for i := from; i < len(b); {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1, escaped
+		}
+		j += i
+		backslashes := 0
+		for k := j - 1; k >= from && b[k] == '\\'; k-- {
+			backslashes++
+		}
+		if !escaped && bytes.IndexByte(b[i:j], '\\') >= 0 {
+			escaped = true
+		}
+		if backslashes%2 == 0 {
+			return j, escaped
+		}
+		i = j + 1
+	}
+	return -1, escaped
 }

@@ -64,3 +64,39 @@ func BenchmarkIndexSlice(b *testing.B) {
 		}
 	}
 }
+
+// FuzzIndex checks the conversions between code point and byte offsets against a plain walk over the
+// string, valid UTF-8 or not (an invalid byte counts as one code point, as range does): Byte and
+// CodePoint agree with it and undo each other, and a byte inside a character gives that character.
+func FuzzIndex(f *testing.F) {
+	for _, s := range []string{"", "Kyiv", "dépêche", "🇺🇦 flag", "e\u0301", "\xff\xfe\xed\xa0\x80", strings.Repeat("é", 200) + "🙂"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		x := NewIndex(s)
+		var starts []int // the byte offset of each code point, then len(s)
+		for b := range s {
+			starts = append(starts, b)
+		}
+		starts = append(starts, len(s))
+		if x.Len() != len(starts)-1 {
+			t.Fatalf("Len(%q) = %d, want %d", s, x.Len(), len(starts)-1)
+		}
+		for cp, b := range starts {
+			if got := x.Byte(cp); got != b {
+				t.Fatalf("Byte(%d) of %q = %d, want %d", cp, s, got, b)
+			}
+			if got := x.CodePoint(b); got != cp {
+				t.Fatalf("CodePoint(%d) of %q = %d, want %d", b, s, got, cp)
+			}
+			for inside := b + 1; cp+1 < len(starts) && inside < starts[cp+1]; inside++ {
+				if got := x.CodePoint(inside); got != cp {
+					t.Fatalf("CodePoint(%d), inside code point %d of %q, = %d", inside, cp, s, got)
+				}
+			}
+		}
+		if x.Byte(-1) != 0 || x.Byte(x.Len()+1) != len(s) || x.CodePoint(-1) != 0 || x.CodePoint(len(s)+1) != x.Len() {
+			t.Fatalf("offsets outside %q are not clamped", s)
+		}
+	})
+}
