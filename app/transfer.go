@@ -289,7 +289,7 @@ func exportTarget(path, project string, folder bool) (string, error) {
 		return "", &annotations.Error{Message: fmt.Sprintf("Cannot export to %s: the folder %s does not exist.", path, dir), Err: err}
 	}
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if samePath(path, project+suffix) {
+		if annotations.SamePath(path, project+suffix) {
 			if suffix == "" {
 				return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself; choose another name.", path)}
 			}
@@ -311,26 +311,6 @@ func exportTarget(path, project string, folder bool) (string, error) {
 		}
 	}
 	return path, nil
-}
-
-// samePath reports whether a and b name the same file: the same existing file, or the same path once
-// links in their folders are resolved.
-func samePath(a, b string) bool {
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(fa, fb)
-	}
-	return resolve(a) == resolve(b)
-}
-
-// resolve returns path absolute, with the links of its folder resolved.
-func resolve(path string) string {
-	path, _ = filepath.Abs(path)
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
-		return filepath.Join(dir, filepath.Base(path))
-	}
-	return path
 }
 
 // importDialog is one import from the GUI: its options, the work with its progress, and the result.
