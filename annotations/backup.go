@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -102,6 +103,31 @@ func writeSnapshot(ctx context.Context, q querier, dest string) error {
 	return nil
 }
 
+// copyFile copies the file at from to dest through a synced temporary file.
+func copyFile(from, dest string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := io.Copy(tmp, in); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dest)
+}
+
 func syncFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -134,7 +160,7 @@ func pathReason(err error) error {
 // folder to the numbers kept. It returns the backup's path.
 func (p *Project) BackupNow(ctx context.Context, kind string) (path string, err error) {
 	err = p.withSnapshotReader(ctx, func(q querier) error {
-		path, err = p.rollingBackup(ctx, q, kind, 0)
+		path, err = p.rollingBackup(kind, 0, func(dest string) error { return writeSnapshot(ctx, q, dest) })
 		return err
 	})
 	return path, err
@@ -172,9 +198,9 @@ func (p *Project) changedSince(t time.Time) bool {
 	return false
 }
 
-// rollingBackup writes a backup of kind (with schema, the version the file holds) into the backup
-// folder from q, then prunes the folder.
-func (p *Project) rollingBackup(ctx context.Context, q querier, kind string, schema int) (string, error) {
+// rollingBackup names a backup of kind (with schema, the version the file holds) in the backup
+// folder, has write write it, then prunes the folder.
+func (p *Project) rollingBackup(kind string, schema int, write func(dest string) error) (string, error) {
 	dir := BackupFolder(p.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", userError(err, "Could not create the backup folder %s: %v.", dir, pathReason(err))
@@ -189,7 +215,7 @@ func (p *Project) rollingBackup(ctx context.Context, q querier, kind string, sch
 	for i := 2; fileExists(dest); i++ { // two backups in one second
 		dest = filepath.Join(dir, fmt.Sprintf("%s.%s-%d.%s%s", base, stamp, i, name, Extension))
 	}
-	if err := writeSnapshot(ctx, q, dest); err != nil {
+	if err := write(dest); err != nil {
 		return "", err
 	}
 	return dest, pruneBackups(p.path)
@@ -304,6 +330,10 @@ func (p *Project) Restore(ctx context.Context, src string) (saved string, err er
 		return "", err
 	}
 	saved, err = p.BackupNow(ctx, BackupBeforeRestore)
+	if Damaged(err) {
+		// A damaged project cannot be read whole: keep its file as it is.
+		saved, err = p.rollingBackup(BackupBeforeRestore, 0, func(dest string) error { return copyFile(p.path, dest) })
+	}
 	if err != nil {
 		return "", err
 	}

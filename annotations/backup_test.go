@@ -236,7 +236,8 @@ func TestRollingBackups(t *testing.T) {
 		}
 	}
 	for v := range 4 {
-		if _, err := p.rollingBackup(ctx, p.db, BackupBeforeMigration, v+1); err != nil {
+		backup := func(dest string) error { return writeSnapshot(ctx, p.db, dest) }
+		if _, err := p.rollingBackup(BackupBeforeMigration, v+1, backup); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -229,7 +229,8 @@ func (p *Project) migrate(ctx context.Context) error {
 	}
 	if version > 0 && version < len(migrations) {
 		// Keep the file as it was before a newer Tagdesk changes it, named with its schema version.
-		if _, err := p.rollingBackup(ctx, p.db, BackupBeforeMigration, version); err != nil {
+		backup := func(dest string) error { return writeSnapshot(ctx, p.db, dest) }
+		if _, err := p.rollingBackup(BackupBeforeMigration, version, backup); err != nil {
 			return fmt.Errorf("back up before updating the schema of %s: %w", p.path, err)
 		}
 	}
