@@ -245,6 +245,13 @@ func pruneBackups(project string) error {
 			}
 		}
 	}
+	// a backup cut short (the app quit while writing it) leaves its temporary file
+	stale, _ := filepath.Glob(filepath.Join(BackupFolder(project), ".*.tmp"))
+	for _, f := range stale {
+		if fi, err := os.Stat(f); err == nil && time.Since(fi.ModTime()) > 24*time.Hour {
+			os.Remove(f)
+		}
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("prune backups: %w", errors.Join(errs...))
 	}
