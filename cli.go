@@ -131,7 +131,27 @@ func openProject(e *env, flag string, create bool) (*annotations.Project, error)
 	if err != nil {
 		return nil, err
 	}
-	return annotations.Open(e.ctx, path, annotations.OpenOptions{Create: create || isDefault})
+	p, err := annotations.Open(e.ctx, path, annotations.OpenOptions{Create: create || isDefault})
+	if err != nil {
+		return nil, err
+	}
+	printWarnings(e, p)
+	return p, nil
+}
+
+// printWarnings prints what Open found worth telling (a project on a network share) to standard error.
+func printWarnings(e *env, p *annotations.Project) {
+	for _, w := range p.Warnings() {
+		fmt.Fprintln(e.stderr, "tagdesk: warning: "+w)
+	}
+}
+
+// backupBeforeWriting takes the on-open backup of p when it is due, before a command changes many
+// things at once (import, merge). A failed backup is said, and the command goes on.
+func backupBeforeWriting(e *env, p *annotations.Project) {
+	if _, err := p.BackupOnOpen(e.ctx); err != nil {
+		fmt.Fprintln(e.stderr, "tagdesk: warning: the backup before writing failed: "+annotations.Message(err))
+	}
 }
 
 // onProject runs fn on the existing project a command without arguments names.

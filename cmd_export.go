@@ -161,8 +161,8 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 	if path == "" || path == "-" {
 		return write(e.stdout)
 	}
-	if same, _ := sameFile(path, p.Path()); same {
-		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself.", path)}
+	if err := refuseProjectFile(p, path); err != nil {
+		return err
 	}
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		if fi.IsDir() {
@@ -179,23 +179,22 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 	return formats.WriteFile(e.ctx, followLink(path), write)
 }
 
-// sameFile reports whether a and b name the same existing file.
-func sameFile(a, b string) (bool, error) {
-	fa, err := os.Stat(a)
-	if err != nil {
-		return false, err
+// refuseProjectFile refuses to export onto the project file or one of its journals, however path
+// spells it (relative, through a link).
+func refuseProjectFile(p *annotations.Project, path string) error {
+	if annotations.SamePath(path, p.Path()) {
+		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself.", path)}
 	}
-	fb, err := os.Stat(b)
-	if err != nil {
-		return false, err
+	if own := p.OwnFile(path); own != "" {
+		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over %s: it is %s.", path, own)}
 	}
-	return os.SameFile(fa, fb), nil
+	return nil
 }
 
 // exportTree writes x, a tree format, to the folder or .zip at path, completely or not at all.
 func exportTree(e *env, p *annotations.Project, x *formats.Export, path string) error {
-	if same, _ := sameFile(path, p.Path()); same {
-		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself.", path)}
+	if err := refuseProjectFile(p, path); err != nil {
+		return err
 	}
 	return formats.WriteTree(e.ctx, followLink(path), func(t formats.Tree) error { return x.WriteTree(e.ctx, p, t, nil) })
 }

@@ -116,6 +116,10 @@ func intoProject(e *env, path string, keep bool, fn func(*annotations.Project) e
 		if err != nil {
 			return err
 		}
+		printWarnings(e, p)
+		if keep {
+			backupBeforeWriting(e, p)
+		}
 		return errors.Join(fn(p), p.Close())
 	} else if !errors.Is(err, iofs.ErrNotExist) {
 		return &annotations.Error{Message: fmt.Sprintf("Could not open %s: %v.", path, errors.Unwrap(err)), Err: err}

@@ -32,6 +32,9 @@ Everything is one transaction: if any file cannot be merged, nothing is.`,
 				return err
 			}
 			defer p.Close()
+			if !*dryRun {
+				backupBeforeWriting(e, p)
+			}
 			rep, err := p.Merge(e.ctx, args, annotations.MergeOptions{DryRun: *dryRun})
 			if err != nil {
 				return err

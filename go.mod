@@ -7,6 +7,7 @@ require (
 	github.com/BurntSushi/toml v1.5.0
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/spf13/pflag v1.0.10
+	golang.org/x/sys v0.30.0
 	golang.org/x/text v0.44.0
 )
 
@@ -41,6 +42,5 @@ require (
 	github.com/yuin/goldmark v1.7.8 // indirect
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
-	golang.org/x/sys v0.30.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

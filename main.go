@@ -42,7 +42,7 @@ func metadata() fyne.AppMetadata {
 }
 
 var commands = []*command{importCommand, exportCommand, mergeCommand, agreementCommand, statsCommand, checkCommand, labelsCommand,
-	relationTypesCommand, suggestCommand, rulesCommand}
+	relationTypesCommand, suggestCommand, rulesCommand, backupCommand, restoreCommand}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -126,6 +126,7 @@ func runGUI(e *env, projectFlag, annotator string) int {
 		return exitError
 	}
 	defer p.Close()
+	go p.BackupOnOpen(e.ctx) // in the background: opening never waits for it; a failure only skips it
 	if annotator == "" {
 		annotator = e.getenv("TAGDESK_ANNOTATOR")
 	}

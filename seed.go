@@ -29,6 +29,7 @@ func openGUIProject(e *env, flag string) (*annotations.Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	printWarnings(e, p)
 	if isDefault && p.Created() {
 		if _, err := importSamples(e.ctx, p, samples()); err != nil {
 			fmt.Fprintf(e.stderr, "tagdesk: the sample articles were not added: %v\n", err)

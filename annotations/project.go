@@ -61,7 +61,8 @@ type Project struct {
 	ro   *sql.DB // reads
 	now  func() time.Time
 
-	created bool // this Open wrote the first schema: the project is new
+	created  bool     // this Open wrote the first schema: the project is new
+	warnings []string // what Open found worth telling the user (Warnings)
 }
 
 // OpenOptions say how to open a project.
@@ -115,8 +116,15 @@ func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) 
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
 	p.ro.SetMaxOpenConns(4)
+	if share, fstype := OnNetworkShare(path); share {
+		p.warnings = append(p.warnings, networkShareWarning(path, fstype))
+	}
 	return p, nil
 }
+
+// Warnings returns what Open found worth telling the user, such as a project on a network share, in
+// plain sentences; the project is open and usable all the same.
+func (p *Project) Warnings() []string { return p.warnings }
 
 // Path returns the absolute path of the project file.
 func (p *Project) Path() string { return p.path }
@@ -210,6 +218,7 @@ var ErrSchemaTooNew = errors.New("schema too new")
 // user_version, so a crash leaves the file at one version or the next, never between.
 //
 // A file already up to date is only read: opening a project never waits for another program's write.
+// An older file is first backed up into the backup folder (BackupBeforeMigration).
 func (p *Project) migrate(ctx context.Context) error {
 	appID, version, tables, err := readHeader(ctx, p.db)
 	if err != nil {
@@ -217,6 +226,13 @@ func (p *Project) migrate(ctx context.Context) error {
 	}
 	if err := checkHeader(p.path, appID, version, tables); err != nil {
 		return err
+	}
+	if version > 0 && version < len(migrations) {
+		// Keep the file as it was before a newer Tagdesk changes it, named with its schema version.
+		backup := func(dest string) error { return writeSnapshot(ctx, p.db, dest) }
+		if _, err := p.rollingBackup(BackupBeforeMigration, version, backup); err != nil {
+			return fmt.Errorf("back up before updating the schema of %s: %w", p.path, err)
+		}
 	}
 	for v := version; v < len(migrations); v++ {
 		if err := p.migrateTo(ctx, v+1); err != nil {

@@ -316,7 +316,7 @@ func exportTarget(path, project string, folder bool) (string, error) {
 		return "", &annotations.Error{Message: fmt.Sprintf("Cannot export to %s: the folder %s does not exist.", path, dir), Err: err}
 	}
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if samePath(path, project+suffix) {
+		if annotations.SamePath(path, project+suffix) {
 			if suffix == "" {
 				return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself; choose another name.", path)}
 			}
@@ -338,26 +338,6 @@ func exportTarget(path, project string, folder bool) (string, error) {
 		}
 	}
 	return path, nil
-}
-
-// samePath reports whether a and b name the same file: the same existing file, or the same path once
-// links in their folders are resolved.
-func samePath(a, b string) bool {
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	if errA == nil && errB == nil {
-		return os.SameFile(fa, fb)
-	}
-	return resolve(a) == resolve(b)
-}
-
-// resolve returns path absolute, with the links of its folder resolved.
-func resolve(path string) string {
-	path, _ = filepath.Abs(path)
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
-		return filepath.Join(dir, filepath.Base(path))
-	}
-	return path
 }
 
 // What an import from the GUI stores: the file's spans, or a model's predictions as suggestions.
