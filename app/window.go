@@ -96,6 +96,9 @@ func NewWindow(a fyne.App, p *annotations.Project, annotator string) *Window {
 	} else {
 		w.setAnnotator(annotator)
 	}
+	if warnings := p.Warnings(); len(warnings) > 0 { // a project on a network share
+		dialog.ShowInformation("Before you annotate", strings.Join(warnings, "\n\n"), w.Window)
+	}
 	return w
 }
 
