@@ -59,23 +59,31 @@ func TestRoundTrip(t *testing.T) {
 			t.Run(name+"/"+string(unit), func(t *testing.T) {
 				opts := rt.opts
 				opts.Offsets = unit
-				out := export(t, p, format, annotations.ExportQuery{}, opts)
-				path := filepath.Join(t.TempDir(), rt.file)
-				if err := os.WriteFile(path, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				q := openProject(t)
-				r := OpenWith([]string{path}, ReadOptions{Offsets: unit}, nil)
-				defer r.Close()
-				if _, err := q.Import(context.Background(), r, annotations.ImportOptions{}); err != nil {
-					t.Fatalf("import of the export: %v", err)
-				}
+				q := throughFile(t, p, format, rt.file, opts, ReadOptions{Offsets: unit})
 				if a, b := describeKept(t, p, rt.keeps), describeKept(t, q, rt.keeps); a != b {
 					t.Errorf("the projects differ:\n--- original\n%s\n--- round trip\n%s", a, b)
 				}
 			})
 		}
 	}
+}
+
+// throughFile exports p in format with opts to a file named file (the import detects the format
+// from it, unless read says it) and imports that into a new project, which it returns.
+func throughFile(t *testing.T, p *annotations.Project, format, file string, opts WriterOptions, read ReadOptions) *annotations.Project {
+	t.Helper()
+	out := export(t, p, format, annotations.ExportQuery{}, opts)
+	path := filepath.Join(t.TempDir(), file)
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q := openProject(t)
+	r := OpenWith([]string{path}, read, nil)
+	defer r.Close()
+	if _, err := q.Import(context.Background(), r, annotations.ImportOptions{}); err != nil {
+		t.Fatalf("import of the export: %v", err)
+	}
+	return q
 }
 
 // describeKept renders a project's documents and spans with what a format keeps.
