@@ -8,6 +8,7 @@ GO      := .ci/go
 TAGS    := migrated_fynedo
 BIN     := ./tagdesk
 FUZZTIME ?= 1m
+FUZZFLAGS ?= -fuzzminimizetime 20x
 
 export LANG ?= C.UTF-8
 
@@ -45,21 +46,23 @@ bench: bench-deps build
 	.ci/bench-sqlite $(BIN)
 
 # Each fuzz target for FUZZTIME (default 1m), one after the other. A crasher lands in the package's
-# testdata/fuzz and is a regression test from then on: commit it with the fix.
+# testdata/fuzz and is a regression test from then on: commit it with the fix. FUZZFLAGS caps how
+# long a new input is minimised: each run of an importer target opens a project, so Go's default of
+# 60 s of minimising stalled the Prodigy and Label Studio targets at a handful of runs.
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./annotations/text
-	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) ./annotations/text
-	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) ./annotations/text
-	$(GO) test -run '^$$' -fuzz '^FuzzTxtReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzUTF16Offsets$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzImportJSONL$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzSpaCyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzProdigyReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzLabelStudioReader$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzBratAnn$$' -fuzztime $(FUZZTIME) ./annotations/formats
-	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAttrs$$' -fuzztime $(FUZZTIME) ./annotations
+	$(GO) test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzWords$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzIndex$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/text
+	$(GO) test -run '^$$' -fuzz '^FuzzTxtReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzUTF16Offsets$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzImportJSONL$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONLReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzDoccanoReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzSpaCyReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzProdigyReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzLabelStudioReader$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzBratAnn$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations/formats
+	$(GO) test -run '^$$' -fuzz '^FuzzDeriveAttrs$$' -fuzztime $(FUZZTIME) $(FUZZFLAGS) ./annotations
 
 # The same for longer, to run overnight or before a release.
 fuzz-long:
