@@ -62,7 +62,7 @@ func TestAttrsThroughAssistAndReview(t *testing.T) {
 	}
 
 	// A hand-edited value and a relation both come back when the span's deletion is undone.
-	if fig, err = h.SetAttrs(ctx, fig.ID, Attrs{"value": 1200, "unit": "troops"}); err != nil {
+	if fig, err = h.SetAttrs(ctx, fig, Attrs{"value": 1200, "unit": "troops"}); err != nil {
 		t.Fatal(err)
 	}
 	edited := Attrs{"value": 1200.0, "unit": "troops"}
@@ -70,7 +70,7 @@ func TestAttrsThroughAssistAndReview(t *testing.T) {
 	if _, _, err := h.AddRelation(ctx, fig.ID, actor.ID, "attributed_to"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.DeleteSpan(ctx, fig.ID); err != nil {
+	if _, err := h.DeleteSpan(ctx, fig); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Undo(ctx); err != nil {
@@ -95,7 +95,7 @@ func TestAttrsThroughAssistAndReview(t *testing.T) {
 		t.Fatalf("bob's figure: %v", old.Attrs)
 	}
 	withoutAttribute(t, p, "figure", "value")
-	if _, err := h.DeleteSpan(ctx, old.ID); err != nil {
+	if _, err := h.DeleteSpan(ctx, old); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Undo(ctx); err != nil {

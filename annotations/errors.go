@@ -109,6 +109,19 @@ func Message(err error) string {
 	return "Internal error: " + err.Error() + "."
 }
 
+// isBusy reports whether err is SQLite's: another connection held the lock it needed past the busy
+// timeout.
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+// busyError is the error of a write that gave up waiting for another program's write to the project at
+// path to finish. Nothing was changed.
+func busyError(err error, path string) error {
+	return userError(err, "Another program is writing to %s; try again in a moment.", path)
+}
+
 func sqliteMessage(e sqlite3.Error) string {
 	switch e.Code {
 	case sqlite3.ErrBusy, sqlite3.ErrLocked:

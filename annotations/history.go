@@ -64,21 +64,25 @@ func (h *History) AddSpan(ctx context.Context, ns NewSpan) (Span, bool, error) {
 	return s, true, nil
 }
 
-// DeleteSpan deletes the span with id as Project.DeleteSpan does.
-func (h *History) DeleteSpan(ctx context.Context, id int64) (Span, error) {
+// DeleteSpan deletes the span seen, as Project.DeleteSpan does, unless it is no longer as seen (see
+// unchangedSince): then nothing changes and the error's cause is ErrChangedElsewhere.
+func (h *History) DeleteSpan(ctx context.Context, seen Span) (Span, error) {
 	var (
 		s    Span
 		kept []keptRelation
 	)
-	ref := h.ref(id)
+	ref := h.ref(seen.ID)
 	err := h.p.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		if kept, err = h.relationsOf(ctx, tx, id); err != nil {
+		if kept, err = h.relationsOf(ctx, tx, seen.ID); err != nil {
 			return err
 		}
-		s, err = deleteSpan(ctx, tx, id, nil)
+		s, err = deleteSpan(ctx, tx, seen.ID, func(s Span) error { return unchangedSince(s, seen) })
 		return err
 	})
+	if errors.Is(err, ErrNotFound) {
+		err = staleSpan(seen, err)
+	}
 	if err != nil {
 		return s, err
 	}
@@ -87,23 +91,25 @@ func (h *History) DeleteSpan(ctx context.Context, id int64) (Span, error) {
 	return s, nil
 }
 
-// RelabelSpan gives the span with id another label, as Project.RelabelSpan does.
-func (h *History) RelabelSpan(ctx context.Context, id int64, label string) (Span, error) {
-	return h.editSpan(ctx, id, relabel(label), func(old, s Span) string {
+// RelabelSpan gives the span seen another label, as Project.RelabelSpan does, unless it is no longer
+// as seen.
+func (h *History) RelabelSpan(ctx context.Context, seen Span, label string) (Span, error) {
+	return h.editSpan(ctx, seen, relabel(label), func(old, s Span) string {
 		return fmt.Sprintf("relabel %s span as %s", old.Label, s.Label)
 	})
 }
 
-// ResizeSpan moves the edges of the span with id, as Project.ResizeSpan does.
-func (h *History) ResizeSpan(ctx context.Context, id int64, start, end int) (Span, error) {
-	return h.editSpan(ctx, id, resize(start, end), func(old, _ Span) string {
+// ResizeSpan moves the edges of the span seen, as Project.ResizeSpan does, unless it is no longer as
+// seen.
+func (h *History) ResizeSpan(ctx context.Context, seen Span, start, end int) (Span, error) {
+	return h.editSpan(ctx, seen, resize(start, end), func(old, _ Span) string {
 		return fmt.Sprintf("resize %s span", old.Label)
 	})
 }
 
-// SetNote sets the note of the span with id, as Project.SetNote does.
-func (h *History) SetNote(ctx context.Context, id int64, note string) (Span, error) {
-	return h.editSpan(ctx, id, setNote(note), func(old, s Span) string {
+// SetNote sets the note of the span seen, as Project.SetNote does, unless it is no longer as seen.
+func (h *History) SetNote(ctx context.Context, seen Span, note string) (Span, error) {
+	return h.editSpan(ctx, seen, setNote(note), func(old, s Span) string {
 		switch {
 		case old.Note == "":
 			return fmt.Sprintf("add note to %s span", old.Label)
@@ -147,18 +153,51 @@ func (h *History) UndoName() string { return topName(h.undo) }
 // RedoName names the edit Redo would redo, or returns "" when there is none.
 func (h *History) RedoName() string { return topName(h.redo) }
 
-// editSpan makes a change to one span and records it, named by name, unless it changed nothing.
-func (h *History) editSpan(ctx context.Context, id int64, change spanChange, name func(old, s Span) string) (Span, error) {
-	old, s, err := h.p.editSpan(ctx, id, change)
+// editSpan makes a change to the span seen and records it, named by name, unless it changed nothing.
+// A span no longer as seen is left alone: the error's cause is then ErrChangedElsewhere.
+func (h *History) editSpan(ctx context.Context, seen Span, change spanChange, name func(old, s Span) string) (Span, error) {
+	found := false
+	old, s, err := h.p.editSpan(ctx, seen.ID, func(ctx context.Context, tx *sql.Tx, old Span) (string, []any, error) {
+		found = true
+		if err := unchangedSince(old, seen); err != nil {
+			return "", nil, err
+		}
+		return change(ctx, tx, old)
+	})
+	if !found && errors.Is(err, ErrNotFound) {
+		err = staleSpan(seen, err)
+	}
 	if err != nil {
 		return s, err
 	}
 	if sameSpan(old, s) {
 		return s, nil
 	}
-	ref := h.ref(id)
+	ref := h.ref(seen.ID)
 	h.record(&spanEdit{name: name(old, s), ref: ref, before: &old, after: &s})
 	return s, nil
+}
+
+// unchangedSince returns nil when the stored span is the span seen, as it was read (the same row, with
+// the same content and times), and otherwise the error that refuses an edit made from the stale view.
+// The times alone do not do: two edits in one tick of a coarse clock store the same time.
+func unchangedSince(stored, seen Span) error {
+	if stored.ID == seen.ID && sameSpan(stored, seen) && stored.CreatedAt.Equal(seen.CreatedAt) &&
+		stored.UpdatedAt.Equal(seen.UpdatedAt) {
+		return nil
+	}
+	return staleSpan(seen, nil)
+}
+
+// staleSpan is the error for an edit of the span seen that was changed (or, when err is ErrNotFound,
+// deleted) elsewhere since it was read: the caller reloads and the user makes the change again.
+func staleSpan(seen Span, err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return userError(fmt.Errorf("span %d: %w (%w)", seen.ID, ErrChangedElsewhere, err),
+			"This span was deleted in another window or program: the document was reloaded.")
+	}
+	return userError(fmt.Errorf("span %d: %w", seen.ID, ErrChangedElsewhere),
+		"This span was changed in another window or program: the document was reloaded; make your change again.")
 }
 
 // step takes the edit on top of from, applies it backward (undo) or forward (redo), and moves it onto

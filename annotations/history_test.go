@@ -75,11 +75,11 @@ func TestHistoryFollowsReaddedSpans(t *testing.T) {
 		redo     string
 	}{
 		{"relabel", func() (Change, error) {
-			_, err := h.RelabelSpan(ctx, onlySpan(t, p, d.ID, "alice").ID, "weapon")
+			_, err := h.RelabelSpan(ctx, onlySpan(t, p, d.ID, "alice"), "weapon")
 			return Change{}, err
 		}, "alice weapon 0-4; bob figure 10-19; alice in progress", "", false, "relabel actor span as weapon", ""},
 		{"delete", func() (Change, error) {
-			_, err := h.DeleteSpan(ctx, onlySpan(t, p, d.ID, "alice").ID)
+			_, err := h.DeleteSpan(ctx, onlySpan(t, p, d.ID, "alice"))
 			return Change{}, err
 		}, "bob figure 10-19; alice in progress", "", false, "delete weapon span", ""},
 		{"undo delete", func() (Change, error) { return h.Undo(ctx) },
@@ -142,23 +142,23 @@ func TestHistoryUndoRedo(t *testing.T) {
 		after string
 	}{
 		"relabel": {func(h *History, _ Document, s Span) error {
-			_, err := h.RelabelSpan(ctx, s.ID, "weapon")
+			_, err := h.RelabelSpan(ctx, s, "weapon")
 			return err
 		}, "relabel actor span as weapon", `alice weapon 2-9 "first"; alice in progress`},
 		"resize": {func(h *History, _ Document, s Span) error {
-			_, err := h.ResizeSpan(ctx, s.ID, 0, 4)
+			_, err := h.ResizeSpan(ctx, s, 0, 4)
 			return err
 		}, "resize actor span", `alice actor 0-4 "first"; alice in progress`},
 		"edit note": {func(h *History, _ Document, s Span) error {
-			_, err := h.SetNote(ctx, s.ID, "second")
+			_, err := h.SetNote(ctx, s, "second")
 			return err
 		}, "edit note of actor span", `alice actor 2-9 "second"; alice in progress`},
 		"remove note": {func(h *History, _ Document, s Span) error {
-			_, err := h.SetNote(ctx, s.ID, "")
+			_, err := h.SetNote(ctx, s, "")
 			return err
 		}, "remove note from actor span", `alice actor 2-9; alice in progress`},
 		"delete": {func(h *History, _ Document, s Span) error {
-			_, err := h.DeleteSpan(ctx, s.ID)
+			_, err := h.DeleteSpan(ctx, s)
 			return err
 		}, "delete actor span", `alice in progress`},
 		"add to a started document": {func(h *History, d Document, _ Span) error {
@@ -235,7 +235,7 @@ func TestHistorySkipsNoOps(t *testing.T) {
 	s := mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "alice", Label: "actor", Start: 2, End: 9, Note: "a\nb"})
 	h := NewHistory(p)
 	// something to redo, which an edit that changes nothing must not clear
-	if _, err := h.ResizeSpan(ctx, s.ID, 2, 8); err != nil {
+	if _, err := h.ResizeSpan(ctx, s, 2, 8); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Undo(ctx); err != nil {
@@ -246,9 +246,9 @@ func TestHistorySkipsNoOps(t *testing.T) {
 		edit    func() error
 		wantErr string
 	}{
-		"same label": {edit: func() error { _, err := h.RelabelSpan(ctx, s.ID, "actor"); return err }},
-		"same range": {edit: func() error { _, err := h.ResizeSpan(ctx, s.ID, 2, 9); return err }},
-		"same note":  {edit: func() error { _, err := h.SetNote(ctx, s.ID, "a\r\nb"); return err }},
+		"same label": {edit: func() error { _, err := h.RelabelSpan(ctx, s, "actor"); return err }},
+		"same range": {edit: func() error { _, err := h.ResizeSpan(ctx, s, 2, 9); return err }},
+		"same note":  {edit: func() error { _, err := h.SetNote(ctx, s, "a\r\nb"); return err }},
 		"same status": {edit: func() error {
 			return h.SetStatus(ctx, d.ID, "alice", "in progress")
 		}},
@@ -259,15 +259,22 @@ func TestHistorySkipsNoOps(t *testing.T) {
 			}
 			return err
 		}},
-		"unknown label":      {func() error { _, err := h.RelabelSpan(ctx, s.ID, "place"); return err }, `no label named "place"`},
-		"range past the end": {func() error { _, err := h.ResizeSpan(ctx, s.ID, 2, 99); return err }, "past the end"},
-		"missing span":       {func() error { _, err := h.DeleteSpan(ctx, s.ID+99); return err }, "That span no longer exists."},
-		"unknown status":     {func() error { return h.SetStatus(ctx, d.ID, "alice", "finished") }, `"finished" is not a document status`},
-		"missing document":   {func() error { return h.SetStatus(ctx, d.ID+99, "alice", StatusDone) }, "That document no longer exists."},
+		"unknown label":      {func() error { _, err := h.RelabelSpan(ctx, s, "place"); return err }, `no label named "place"`},
+		"range past the end": {func() error { _, err := h.ResizeSpan(ctx, s, 2, 99); return err }, "past the end"},
+		"missing span": {func() error {
+			_, err := h.DeleteSpan(ctx, Span{ID: s.ID + 99})
+			return err
+		}, "This span was deleted in another window or program"},
+		"unknown status":   {func() error { return h.SetStatus(ctx, d.ID, "alice", "finished") }, `"finished" is not a document status`},
+		"missing document": {func() error { return h.SetStatus(ctx, d.ID+99, "alice", StatusDone) }, "That document no longer exists."},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			err := tt.edit()
+			var err error
+			if s, err = p.Span(ctx, s.ID); err != nil { // as the last edit left it (a no-op edit saves a new time)
+				t.Fatal(err)
+			}
+			err = tt.edit()
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("edit: %v", err)
@@ -360,14 +367,14 @@ func TestHistoryConflicts(t *testing.T) {
 	}{
 		"undo relabel of a span deleted elsewhere": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "actor", 0, 4)
-			_, err := e.h.RelabelSpan(ctx, s.ID, "weapon")
+			_, err := e.h.RelabelSpan(ctx, s, "weapon")
 			must(t, err)
 			_, err = e.q.DeleteSpan(ctx, s.ID)
 			must(t, err)
 		}, false, "That edit can no longer be undone: the span was deleted elsewhere.", "add actor span"},
 		"undo relabel of a span changed elsewhere": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "actor", 0, 4)
-			_, err := e.h.RelabelSpan(ctx, s.ID, "weapon")
+			_, err := e.h.RelabelSpan(ctx, s, "weapon")
 			must(t, err)
 			_, err = e.q.SetNote(ctx, s.ID, "theirs")
 			must(t, err)
@@ -386,7 +393,7 @@ func TestHistoryConflicts(t *testing.T) {
 			if b.ID != s.ID {
 				t.Fatalf("the new span got ID %d, not the deleted span's %d", b.ID, s.ID)
 			}
-			_, err = e.h.DeleteSpan(ctx, b.ID)
+			_, err = e.h.DeleteSpan(ctx, b)
 			must(t, err)
 			_, err = e.h.Undo(ctx)
 			must(t, err)
@@ -395,21 +402,21 @@ func TestHistoryConflicts(t *testing.T) {
 		}, false, "That edit can no longer be undone: the span was deleted elsewhere.", ""},
 		"undo delete onto an identical span": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "actor", 0, 4)
-			_, err := e.h.DeleteSpan(ctx, s.ID)
+			_, err := e.h.DeleteSpan(ctx, s)
 			must(t, err)
 			_, _, err = e.q.AddSpan(ctx, NewSpan{DocumentID: e.d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
 			must(t, err)
 		}, false, "That edit can no longer be undone: an identical span already exists.", "add actor span"},
 		"undo resize onto an identical span": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "actor", 0, 4)
-			_, err := e.h.ResizeSpan(ctx, s.ID, 0, 9)
+			_, err := e.h.ResizeSpan(ctx, s, 0, 9)
 			must(t, err)
 			_, _, err = e.q.AddSpan(ctx, NewSpan{DocumentID: e.d.ID, Annotator: "alice", Label: "actor", Start: 0, End: 4})
 			must(t, err)
 		}, false, "That edit can no longer be undone: an identical span already exists.", "add actor span"},
 		"undo relabel to a deleted label": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "claim", 0, 4)
-			_, err := e.h.RelabelSpan(ctx, s.ID, "weapon")
+			_, err := e.h.RelabelSpan(ctx, s, "weapon")
 			must(t, err)
 			labels, err := e.q.Labels(ctx)
 			must(t, err)
@@ -433,9 +440,9 @@ func TestHistoryConflicts(t *testing.T) {
 		}, true, "That edit can no longer be redone: an identical span already exists.", ""},
 		"redo relabel of a span deleted elsewhere": {func(t *testing.T, e env) {
 			s := add(t, e.h, e.d, "actor", 0, 4)
-			_, err := e.h.RelabelSpan(ctx, s.ID, "weapon")
+			s, err := e.h.RelabelSpan(ctx, s, "weapon")
 			must(t, err)
-			_, err = e.h.ResizeSpan(ctx, s.ID, 0, 9)
+			_, err = e.h.ResizeSpan(ctx, s, 0, 9)
 			must(t, err)
 			for range 2 {
 				_, err = e.h.Undo(ctx)
@@ -492,7 +499,7 @@ func TestHistoryConflictThenRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.SetNote(ctx, b.ID, "mine"); err != nil {
+	if _, err := h.SetNote(ctx, b, "mine"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := q.DeleteSpan(ctx, b.ID); err != nil {

@@ -187,7 +187,7 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 	// a goroutine per statement, which made a 100,000-span import eight times slower. ctx is checked
 	// between records instead, and a cancelled import rolls back.
 	sqlCtx := context.WithoutCancel(ctx)
-	tx, err := p.db.BeginTx(sqlCtx, nil)
+	tx, err := p.begin(sqlCtx)
 	if err != nil {
 		return rep, fmt.Errorf("import: %w", err)
 	}

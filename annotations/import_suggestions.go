@@ -78,7 +78,7 @@ func (p *Project) ImportSuggestions(ctx context.Context, r RecordReader, opts Su
 		return rep, userError(nil, "%s", msg)
 	}
 	sqlCtx := context.WithoutCancel(ctx) // see Import
-	tx, err := p.db.BeginTx(sqlCtx, nil)
+	tx, err := p.begin(sqlCtx)
 	if err != nil {
 		return rep, fmt.Errorf("import suggestions: %w", err)
 	}

@@ -169,7 +169,7 @@ func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) 
 	}
 	// As Import does, statements run without ctx's cancellation; ctx is checked between documents.
 	sqlCtx := context.WithoutCancel(ctx)
-	tx, err := p.db.BeginTx(sqlCtx, nil)
+	tx, err := p.begin(sqlCtx)
 	if err != nil {
 		return rep, fmt.Errorf("merge: %w", err)
 	}

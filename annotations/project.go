@@ -2,6 +2,7 @@ package annotations
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +71,15 @@ type Project struct {
 type OpenOptions struct {
 	// Create makes a new project when the file does not exist.
 	Create bool
+
+	// busyTimeout is how long a write waits for another program's to finish; 0 means busyTimeout
+	// (tests make it short).
+	busyTimeout time.Duration
 }
+
+// busyTimeout is how long a write waits for another program's write to finish before it gives up
+// with a message (see busyError).
+const busyTimeout = 5 * time.Second
 
 // Open opens the project file at path, creating it if asked, and brings its schema up to date. It
 // refuses a file that is not a Tagdesk project or was written by a newer Tagdesk.
@@ -99,7 +109,8 @@ func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) 
 	if opts.Create {
 		mode = "rwc"
 	}
-	db, err := sql.Open("sqlite3", dsn(path, mode, "immediate", false))
+	wait := cmp.Or(opts.busyTimeout, busyTimeout)
+	db, err := sql.Open("sqlite3", dsnWaiting(path, mode, "immediate", false, wait))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -110,7 +121,7 @@ func Open(ctx context.Context, path string, opts OpenOptions) (*Project, error) 
 		db.Close()
 		return nil, err
 	}
-	p.ro, err = sql.Open("sqlite3", dsn(path, "rw", "deferred", true))
+	p.ro, err = sql.Open("sqlite3", dsnWaiting(path, "rw", "deferred", true, wait))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
@@ -140,8 +151,13 @@ func (p *Project) Close() error {
 
 // dsn returns the data source name for path: every pooled connection gets the same settings.
 func dsn(path, mode, txlock string, readOnly bool) string {
-	q := "?mode=" + mode +
-		"&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000&_txlock=" + txlock
+	return dsnWaiting(path, mode, txlock, readOnly, busyTimeout)
+}
+
+// dsnWaiting is dsn with connections that wait up to wait for another program's lock.
+func dsnWaiting(path, mode, txlock string, readOnly bool, wait time.Duration) string {
+	q := "?mode=" + mode + "&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=" +
+		strconv.FormatInt(wait.Milliseconds(), 10) + "&_txlock=" + txlock
 	if readOnly {
 		q += "&_query_only=1"
 	}
@@ -243,7 +259,7 @@ func (p *Project) migrate(ctx context.Context) error {
 }
 
 func (p *Project) migrateTo(ctx context.Context, target int) error {
-	tx, err := p.db.BeginTx(ctx, nil)
+	tx, err := p.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate to %d: %w", target, err)
 	}
@@ -295,9 +311,10 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 }
 
 // write runs fn in one write transaction and commits it before returning: when write returns nil, the
-// change is on disk.
+// change is on disk. When another program holds the write lock past the busy timeout, the error is
+// busyError's.
 func (p *Project) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := p.db.BeginTx(ctx, nil)
+	tx, err := p.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -305,7 +322,20 @@ func (p *Project) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); isBusy(err) {
+		return busyError(err, p.path)
+	}
+	return err
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE: it takes the write lock at once). It waits for
+// another program's write up to the busy timeout, then gives up with busyError's message.
+func (p *Project) begin(ctx context.Context) (*sql.Tx, error) {
+	tx, err := p.db.BeginTx(ctx, nil)
+	if isBusy(err) {
+		return nil, busyError(err, p.path)
+	}
+	return tx, err
 }
 
 // read runs fn in one read transaction: everything fn reads comes from the same snapshot of the project.

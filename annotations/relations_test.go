@@ -184,13 +184,13 @@ func TestHistoryRestoresRelations(t *testing.T) {
 	}
 	// a span added after the deletion takes no ID of the deleted actor's
 	mustAddSpan(t, p, NewSpan{DocumentID: d.ID, Annotator: "bob", Label: "figure", Start: 10, End: 19})
-	if _, err := h.RelabelSpan(ctx, actor.ID, "weapon"); err != nil {
+	if actor, err = h.RelabelSpan(ctx, actor, "weapon"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.DeleteSpan(ctx, actor.ID); err != nil {
+	if _, err := h.DeleteSpan(ctx, actor); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.DeleteSpan(ctx, claim.ID); err != nil {
+	if _, err := h.DeleteSpan(ctx, claim); err != nil {
 		t.Fatal(err)
 	}
 

@@ -14,9 +14,10 @@ func (p *Project) SetAttrs(ctx context.Context, id int64, a Attrs) (Span, error)
 	return s, err
 }
 
-// SetAttrs sets the attribute values of the span with id, as Project.SetAttrs does.
-func (h *History) SetAttrs(ctx context.Context, id int64, a Attrs) (Span, error) {
-	return h.editSpan(ctx, id, setAttrs(a), func(old, _ Span) string {
+// SetAttrs sets the attribute values of the span seen, as Project.SetAttrs does, unless it is no
+// longer as seen.
+func (h *History) SetAttrs(ctx context.Context, seen Span, a Attrs) (Span, error) {
+	return h.editSpan(ctx, seen, setAttrs(a), func(old, _ Span) string {
 		return fmt.Sprintf("edit attributes of %s span", old.Label)
 	})
 }

@@ -53,7 +53,7 @@ func TestSetAttrsUndo(t *testing.T) {
 	}
 	derived := s.Attrs
 	edited := Attrs{"value": 1200, "unit": "troops"}
-	if s, err = h.SetAttrs(ctx, s.ID, edited); err != nil {
+	if s, err = h.SetAttrs(ctx, s, edited); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := h.UndoName(), "edit attributes of figure span"; got != want {
@@ -62,7 +62,7 @@ func TestSetAttrsUndo(t *testing.T) {
 	if !EqualAttrs(s.Attrs, Attrs{"value": 1200.0, "unit": "troops"}) {
 		t.Errorf("after SetAttrs: %v", s.Attrs)
 	}
-	if _, err := h.SetAttrs(ctx, s.ID, Attrs{"unit": "tanks"}); err == nil || !strings.Contains(Message(err), `takes one of casualties`) {
+	if _, err := h.SetAttrs(ctx, s, Attrs{"unit": "tanks"}); err == nil || !strings.Contains(Message(err), `takes one of casualties`) {
 		t.Errorf("SetAttrs with a value not of the choice: %v", err)
 	}
 	if _, err := h.Undo(ctx); err != nil {
@@ -79,7 +79,7 @@ func TestSetAttrsUndo(t *testing.T) {
 		t.Errorf("after redo: %v", got.Attrs)
 	}
 	// Deleting and undoing brings the values back as they were, not derived anew.
-	if _, err := h.DeleteSpan(ctx, got.ID); err != nil {
+	if _, err := h.DeleteSpan(ctx, got); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.Undo(ctx); err != nil {

@@ -475,9 +475,9 @@ func (w *Window) apply(label string) {
 			return
 		}
 		w.saving()
-		ns, err := w.history.RelabelSpan(w.ctx, s.ID, label)
+		ns, err := w.history.RelabelSpan(w.ctx, s, label)
 		if err != nil {
-			w.fail("The span could not be relabelled", err)
+			w.failEdit("The span could not be relabelled", err, s.ID)
 			return
 		}
 		w.replace(ns)
@@ -518,8 +518,8 @@ func (w *Window) deleteSelected() {
 		return
 	}
 	w.saving()
-	if _, err := w.history.DeleteSpan(w.ctx, s.ID); err != nil {
-		w.fail("The span could not be removed", err)
+	if _, err := w.history.DeleteSpan(w.ctx, s); err != nil {
+		w.failEdit("The span could not be removed", err, s.ID)
 		return
 	}
 	for i := range w.spans {
@@ -535,10 +535,11 @@ func (w *Window) deleteSelected() {
 
 func (w *Window) resize(s annotations.Span, start, end int) {
 	w.saving()
-	ns, err := w.history.ResizeSpan(w.ctx, s.ID, start, end)
+	ns, err := w.history.ResizeSpan(w.ctx, s, start, end)
 	if err != nil {
-		w.fail("The span could not be resized", err)
-		w.showSpans(s.ID)
+		if !w.failEdit("The span could not be resized", err, s.ID) {
+			w.showSpans(s.ID) // the edge goes back
+		}
 		return
 	}
 	w.replace(ns)
@@ -548,9 +549,9 @@ func (w *Window) resize(s annotations.Span, start, end int) {
 
 func (w *Window) setNote(id int64, note string) bool {
 	w.saving()
-	ns, err := w.history.SetNote(w.ctx, id, note)
+	ns, err := w.history.SetNote(w.ctx, w.shown(id), note)
 	if err != nil {
-		w.fail("The note could not be saved", err)
+		w.failEdit("The note could not be saved", err, id)
 		return false
 	}
 	w.replace(ns)
@@ -562,16 +563,40 @@ func (w *Window) setNote(id int64, note string) bool {
 
 func (w *Window) setAttrs(id int64, a annotations.Attrs) {
 	w.saving()
-	ns, err := w.history.SetAttrs(w.ctx, id, a)
+	ns, err := w.history.SetAttrs(w.ctx, w.shown(id), a)
 	if err != nil {
-		w.fail("The attributes could not be saved", err)
-		w.panel.SetSpans(w.view.Spans(), w.panel.selected) // show the saved values again
+		if !w.failEdit("The attributes could not be saved", err, id) {
+			w.panel.SetSpans(w.view.Spans(), w.panel.selected) // show the saved values again
+		}
 		return
 	}
 	w.replace(ns)
 	w.view.SetSpans(w.spans)
 	w.panel.SetSpans(w.view.Spans(), w.panel.selected)
 	w.done("Attributes saved.")
+}
+
+// shown returns the span with id as the window shows it, which an edit of it is made from; a span the
+// window does not show comes back with only its ID, which the edit refuses as changed elsewhere.
+func (w *Window) shown(id int64) annotations.Span {
+	for _, s := range w.view.Spans() {
+		if s.ID == id {
+			return s
+		}
+	}
+	return annotations.Span{ID: id}
+}
+
+// failEdit reports an edit of the span with id that failed. When the span had been changed or deleted
+// in another window or program, the edit was refused: the document's spans are read again, so that
+// the user sees them as they now are and can make the change again, and failEdit returns true.
+func (w *Window) failEdit(what string, err error, id int64) (reloaded bool) {
+	w.fail(what, err)
+	if !errors.Is(err, annotations.ErrChangedElsewhere) {
+		return false
+	}
+	w.reloadSpans(id)
+	return true
 }
 
 func (w *Window) replace(s annotations.Span) {
@@ -595,7 +620,7 @@ func (w *Window) undoRedo(fn func(context.Context) (annotations.Change, error), 
 	w.saving()
 	ch, err := fn(w.ctx)
 	if err != nil {
-		w.fail("That could not be done", err)
+		w.failEdit("That could not be done", err, w.panelSelection()) // shows what the other program did
 		w.updateUndo()
 		return
 	}
