@@ -422,8 +422,7 @@ func (p *Project) copyFrom(ctx context.Context, src string) error {
 			return errors.Join(stepErr, b.Finish())
 		})
 	})
-	var se sqlite3.Error
-	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+	if isBusy(err) {
 		return userError(err, "Another program is writing to %s; close it and run the restore again. The project is unchanged.", p.path)
 	}
 	if err != nil {
