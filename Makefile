@@ -2,7 +2,7 @@
 #   make run    install what is missing (Debian/Ubuntu packages, Go), build and start the app
 #   make test   install what is missing, then go vet, the tests and the real-window test
 # Others: make build, make bench (benchmarks and the comparison with the sqlite3 shell), make fuzz,
-# make fuzz-long.
+# make fuzz-long, make crash (1000 rounds of the crash-safety test).
 
 GO      := .ci/go
 TAGS    := migrated_fynedo
@@ -12,7 +12,7 @@ FUZZFLAGS ?= -fuzzminimizetime 20x
 
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz fuzz-long clean
+.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz fuzz-long crash clean
 
 run: deps build
 	$(BIN) $(ARGS)
@@ -67,6 +67,11 @@ fuzz:
 # The same for longer, to run overnight or before a release.
 fuzz-long:
 	$(MAKE) fuzz FUZZTIME=10m
+
+# The crash-safety test at length: 1000 rounds of killing (SIGKILL) a process in the middle of edits,
+# 50 while it migrates an old project and 50 while it takes backups; unit runs 60, 10 and 10.
+crash:
+	$(GO) test -tags $(TAGS) -run '^TestCrashSafety$$' -count 1 -timeout 60m -v ./annotations -crash.rounds 1000
 
 clean:
 	rm -f $(BIN)

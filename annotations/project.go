@@ -189,20 +189,33 @@ func probe(ctx context.Context, path string) error {
 	if err != nil || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
 		return userError(nil, "%s is not a Tagdesk project (it is not a SQLite database).", path)
 	}
-	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		return fmt.Errorf("probe %s: %w", path, err)
+	appID, version, tables, err := probeHeader(ctx, path, "ro")
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrReadonlyRollback || se.ExtendedCode == sqlite3.ErrReadonlyRecovery) {
+		// A program stopped in the middle of a write (it crashed, or was killed while it changed
+		// the journal mode or migrated) left a journal that only a writer can roll back. Reading
+		// through a writable connection rolls it back, as any SQLite program would, and changes
+		// nothing else.
+		appID, version, tables, err = probeHeader(ctx, path, "rw")
 	}
-	defer db.Close()
-	appID, version, tables, err := readHeader(ctx, db)
 	if err != nil {
-		var se sqlite3.Error
 		if errors.As(err, &se) && (se.Code == sqlite3.ErrNotADB || se.Code == sqlite3.ErrCorrupt) {
 			return userError(err, "%s is damaged or is not a Tagdesk project.", path)
 		}
 		return fmt.Errorf("probe %s: %w", path, err)
 	}
 	return checkHeader(path, appID, version, tables)
+}
+
+// probeHeader reads the header of the database at path through a connection of its own opened in
+// mode ("ro" or "rw"), without changing its journal mode.
+func probeHeader(ctx context.Context, path, mode string) (appID, version, tables int, err error) {
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode="+mode+"&_busy_timeout=5000")
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("probe %s: %w", path, err)
+	}
+	defer db.Close()
+	return readHeader(ctx, db)
 }
 
 // readHeader reads what tells a Tagdesk project: its application id, schema version and table count.
