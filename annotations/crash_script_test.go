@@ -148,7 +148,11 @@ func (s *crashScript) deleteSpan(ctx context.Context) (string, error) {
 	if err != nil || id == 0 {
 		return "delete span: none", err
 	}
-	_, err = s.h.DeleteSpan(ctx, id)
+	seen, err := s.p.Span(ctx, id) // the span as the app's view shows it
+	if err != nil {
+		return "", err
+	}
+	_, err = s.h.DeleteSpan(ctx, seen)
 	return outcome(fmt.Sprintf("delete span %d", id), err), nil
 }
 
@@ -157,11 +161,15 @@ func (s *crashScript) relabelSpan(ctx context.Context) (string, error) {
 	if err != nil || id == 0 {
 		return "relabel span: none", err
 	}
+	seen, err := s.p.Span(ctx, id) // the span as the app's view shows it
+	if err != nil {
+		return "", err
+	}
 	l, err := s.label(ctx)
 	if err != nil {
 		return "", err
 	}
-	_, err = s.h.RelabelSpan(ctx, id, l.Name)
+	_, err = s.h.RelabelSpan(ctx, seen, l.Name)
 	return outcome(fmt.Sprintf("relabel span %d as %s", id, l.Name), err), nil
 }
 
@@ -170,13 +178,17 @@ func (s *crashScript) resizeSpan(ctx context.Context) (string, error) {
 	if err != nil || id == 0 {
 		return "resize span: none", err
 	}
+	seen, err := s.p.Span(ctx, id) // the span as the app's view shows it
+	if err != nil {
+		return "", err
+	}
 	var length int
 	if err := s.p.ro.QueryRowContext(ctx, `SELECT d.length FROM spans s JOIN documents d ON d.id = s.document_id
 		WHERE s.id = ?`, id).Scan(&length); err != nil {
 		return "", err
 	}
 	start, end := s.extent(length)
-	_, err = s.h.ResizeSpan(ctx, id, start, end)
+	_, err = s.h.ResizeSpan(ctx, seen, start, end)
 	return outcome(fmt.Sprintf("resize span %d to %d-%d", id, start, end), err), nil
 }
 
@@ -185,8 +197,12 @@ func (s *crashScript) setNote(ctx context.Context) (string, error) {
 	if err != nil || id == 0 {
 		return "set note: none", err
 	}
+	seen, err := s.p.Span(ctx, id) // the span as the app's view shows it
+	if err != nil {
+		return "", err
+	}
 	note := crashNotes[s.rng.IntN(len(crashNotes))]
-	_, err = s.h.SetNote(ctx, id, note)
+	_, err = s.h.SetNote(ctx, seen, note)
 	return outcome(fmt.Sprintf("set note of span %d to %q", id, note), err), nil
 }
 
@@ -219,7 +235,7 @@ func (s *crashScript) setAttrs(ctx context.Context) (string, error) {
 			a[d.Name] = fmt.Sprintf("text %d", s.rng.IntN(100))
 		}
 	}
-	_, err = s.h.SetAttrs(ctx, id, a)
+	_, err = s.h.SetAttrs(ctx, sp, a)
 	return outcome(fmt.Sprintf("set attributes of span %d to %s", id, formatAttrs(a)), err), nil
 }
 
