@@ -60,6 +60,14 @@ func (p *Project) Backup(ctx context.Context, dest string) error {
 	if err := p.refuseOwnFile(dest, "back up"); err != nil {
 		return err
 	}
+	// SQLite would apply a log left beside dest (by a program that has it open, or was killed) to
+	// the new file and damage it.
+	for _, suffix := range []string{"-wal", "-journal"} {
+		if fileExists(dest + suffix) {
+			return userError(nil, "%s has a %s file beside it: a program may have it open. Close it, or back up to another file.",
+				dest, suffix)
+		}
+	}
 	return p.withSnapshotReader(ctx, func(q querier) error { return writeSnapshot(ctx, q, dest) })
 }
 
@@ -159,6 +167,14 @@ func pathReason(err error) error {
 // BackupNow writes a backup of kind into the project's backup folder, creating it, and prunes the
 // folder to the numbers kept. It returns the backup's path.
 func (p *Project) BackupNow(ctx context.Context, kind string) (path string, err error) {
+	if path, err = p.backupNow(ctx, kind); err != nil {
+		return "", err
+	}
+	return path, pruneBackups(p.path)
+}
+
+// backupNow is BackupNow without pruning the oldest backups.
+func (p *Project) backupNow(ctx context.Context, kind string) (path string, err error) {
 	err = p.withSnapshotReader(ctx, func(q querier) error {
 		path, err = p.rollingBackup(kind, 0, func(dest string) error { return writeSnapshot(ctx, q, dest) })
 		return err
@@ -218,7 +234,7 @@ func (p *Project) rollingBackup(kind string, schema int, write func(dest string)
 	if err := write(dest); err != nil {
 		return "", err
 	}
-	return dest, pruneBackups(p.path)
+	return dest, nil
 }
 
 func fileExists(path string) bool {
@@ -336,7 +352,10 @@ func (p *Project) Restore(ctx context.Context, src string) (saved string, err er
 	if err := checkRestorable(ctx, src); err != nil {
 		return "", err
 	}
-	saved, err = p.BackupNow(ctx, BackupBeforeRestore)
+	if err := p.checkPageSize(ctx, src); err != nil {
+		return "", err
+	}
+	saved, err = p.backupNow(ctx, BackupBeforeRestore) // pruned after the copy: src may be the oldest backup
 	if Damaged(err) {
 		// A damaged project cannot be read whole: keep its file as it is.
 		saved, err = p.rollingBackup(BackupBeforeRestore, 0, func(dest string) error { return copyFile(p.path, dest) })
@@ -347,7 +366,32 @@ func (p *Project) Restore(ctx context.Context, src string) (saved string, err er
 	if err := p.copyFrom(ctx, src); err != nil {
 		return saved, err
 	}
-	return saved, p.migrate(ctx)
+	if err := p.migrate(ctx); err != nil {
+		return saved, err
+	}
+	return saved, pruneBackups(p.path)
+}
+
+// checkPageSize refuses a backup whose page size differs from the project's: SQLite's backup API
+// cannot copy it into a project in WAL mode.
+func (p *Project) checkPageSize(ctx context.Context, src string) error {
+	db, err := sql.Open("sqlite3", fileURI(src)+"?mode=ro&_query_only=1")
+	if err != nil {
+		return fmt.Errorf("check backup %s: %w", src, err)
+	}
+	defer db.Close()
+	var theirs, ours int
+	if err := db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&theirs); err != nil {
+		return fmt.Errorf("check backup %s: %w", src, err)
+	}
+	if err := p.ro.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&ours); err != nil {
+		return fmt.Errorf("check project %s: %w", p.path, err)
+	}
+	if theirs != ours {
+		return userError(nil, "%s uses pages of %d bytes and the project %d: it cannot be restored into it. "+
+			"Open the backup as a project of its own instead (copy it beside the project under another name).", src, theirs, ours)
+	}
+	return nil
 }
 
 // checkRestorable refuses a backup that is not a whole Tagdesk project this Tagdesk can open.

@@ -356,3 +356,98 @@ func TestNetworkShareDetection(t *testing.T) {
 		t.Errorf("the warning says %q", w)
 	}
 }
+
+// TestRestoreOldestBeforeRestore restores the oldest of the kept before-restore backups: the backup
+// the restore takes first must not prune the very file being restored.
+func TestRestoreOldestBeforeRestore(t *testing.T) {
+	ctx := context.Background()
+	p := backupFixture(t)
+	fixedClock(p)
+	dest := filepath.Join(t.TempDir(), "copy"+Extension)
+	if err := p.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	var contents []string // what the project held before each restore
+	for i := range keepBackups[BackupBeforeRestore] {
+		mustAddDocument(t, p, fmt.Sprint("extra ", i), fmt.Sprintf("Document %d added before restore %d.", i, i))
+		contents = append(contents, projectContent(t, p))
+		if _, err := p.Restore(ctx, dest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	backups, err := ListBackups(p.Path())
+	if err != nil || len(backups) != keepBackups[BackupBeforeRestore] {
+		t.Fatalf("backups %+v, %v", backups, err)
+	}
+	oldest := backups[len(backups)-1]
+	if _, err := p.Restore(ctx, oldest.Path); err != nil {
+		t.Fatalf("restore of the oldest before-restore backup: %v", err)
+	}
+	if got := projectContent(t, p); got != contents[0] {
+		t.Errorf("after restoring the oldest before-restore backup:\n%s\nwant\n%s", got, contents[0])
+	}
+}
+
+// TestBackupRefusesFileWithLog refuses to write a backup over a file that has a write-ahead log or a
+// journal beside it, which SQLite would apply to the new file.
+func TestBackupRefusesFileWithLog(t *testing.T) {
+	ctx := context.Background()
+	p := backupFixture(t)
+	for _, suffix := range []string{"-wal", "-journal"} {
+		dest := filepath.Join(t.TempDir(), "old"+Extension)
+		for _, f := range []string{dest, dest + suffix} {
+			if err := os.WriteFile(f, []byte("left behind"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := p.Backup(ctx, dest)
+		if msg := Message(err); !strings.Contains(msg, "has a "+suffix+" file beside it") {
+			t.Errorf("%s: %q", suffix, msg)
+		}
+		if b, _ := os.ReadFile(dest); string(b) != "left behind" {
+			t.Errorf("%s: the file was replaced", suffix)
+		}
+	}
+}
+
+// TestRestoreRefusesOtherPageSize refuses, with a plain message and nothing changed, a backup whose
+// page size differs from the project's.
+func TestRestoreRefusesOtherPageSize(t *testing.T) {
+	ctx := context.Background()
+	p := backupFixture(t)
+	dest := filepath.Join(t.TempDir(), "big-pages"+Extension)
+	db, err := sql.Open("sqlite3", fileURI(p.Path())+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// VACUUM INTO writes the page size of the connection's main database, which a read-only
+	// connection cannot change: copy first, then change the copy's page size.
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+		t.Fatal(err)
+	}
+	big, err := sql.Open("sqlite3", fileURI(dest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := big.Exec(`PRAGMA page_size = 8192; VACUUM`); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	before := projectContent(t, p)
+	_, err = p.Restore(ctx, dest)
+	if msg := Message(err); !strings.Contains(msg, "uses pages of 8192 bytes and the project 4096") {
+		t.Errorf("restore: %q", msg)
+	}
+	if got := projectContent(t, p); got != before {
+		t.Error("the project changed")
+	}
+	if backups, _ := ListBackups(p.Path()); len(backups) != 0 {
+		t.Errorf("a refused restore left backups: %+v", backups)
+	}
+}

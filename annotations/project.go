@@ -260,8 +260,11 @@ func (p *Project) migrate(ctx context.Context) error {
 		// Keep the file as it was before a newer Tagdesk changes it, named with its schema version.
 		backup := func(dest string) error { return writeSnapshot(ctx, p.db, dest) }
 		if _, err := p.rollingBackup(BackupBeforeMigration, version, backup); err != nil {
-			return fmt.Errorf("back up before updating the schema of %s: %w", p.path, err)
+			return userError(fmt.Errorf("back up before updating the schema of %s: %w", p.path, err),
+				"%s was not opened: this Tagdesk updates its format, and backs it up first, but the backup failed. %s",
+				p.path, Message(err))
 		}
+		pruneBackups(p.path) // an old backup that cannot be removed does not stop the project opening
 	}
 	for v := version; v < len(migrations); v++ {
 		if err := p.migrateTo(ctx, v+1); err != nil {
