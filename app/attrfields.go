@@ -16,12 +16,13 @@ import (
 // its label defines: an entry for a number (checked) or a text, a select for a choice, a check for a
 // flag. A field's value is saved when it changes (entries: on Enter or when they lose focus).
 type attrFields struct {
-	box    *fyne.Container
-	span   annotations.Span // the span shown
-	def    []annotations.Attribute
-	fields map[string]attrField
-	save   func(spanID int64, a annotations.Attrs)
-	sync   bool // the fields are being set, not edited
+	box      *fyne.Container
+	span     annotations.Span // the span shown
+	def      []annotations.Attribute
+	fields   map[string]attrField
+	save     func(spanID int64, a annotations.Attrs)
+	sync     bool // the fields are being set, not edited
+	flushing bool // flush is saving: a save it causes does not flush again
 }
 
 // attrField is the widget of one attribute and how it shows a value.
@@ -148,6 +149,11 @@ func (f *attrFields) newField(d annotations.Attribute) attrField {
 // flush saves the values typed in the fields of the span shown and not saved yet, before another
 // span is shown.
 func (f *attrFields) flush() {
+	if f.flushing {
+		return // a refused save reloads the spans, which shows a span again and would flush again
+	}
+	f.flushing = true
+	defer func() { f.flushing = false }()
 	for _, d := range f.def {
 		if fld := f.fields[d.Name]; fld.flush != nil {
 			fld.flush()

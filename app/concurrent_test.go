@@ -67,3 +67,68 @@ func TestWorkspaceStaleEditReloads(t *testing.T) {
 		}
 	}
 }
+
+// TestStaleNoteOnSelectionChange: a note typed on a span that another program changed meanwhile is
+// refused once when another span is picked in the list, and the pick goes through (the refusal's
+// reload used to select again, save again and never end).
+func TestStaleNoteOnSelectionChange(t *testing.T) {
+	ctx := context.Background()
+	w, p, _ := newWorkspace(t)
+	for _, s := range []struct{ text, key string }{{"Bakhmout", "a"}, {"Deux chars", "w"}} {
+		selectText(t, w, s.text)
+		w.view.TypedRune([]rune(s.key)[0])
+	}
+	spans := w.view.Spans()
+	a, b := spans[0], spans[1]
+	w.view.SelectSpan(a.ID)
+	w.panel.note.SetText("typed, not saved yet")
+	q, err := annotations.Open(ctx, p.Path(), annotations.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	if _, err := q.RelabelSpan(ctx, a.ID, "claim"); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range w.panel.spans {
+		if s.ID == b.ID {
+			w.panel.list.Select(i)
+		}
+	}
+	w.Wait()
+	if got, ok := w.view.SelectedSpan(); !ok || got.ID != b.ID {
+		t.Errorf("selected %+v (%v), want the span picked", got, ok)
+	}
+	if !strings.Contains(w.saved.Text, "changed in another window or program") {
+		t.Errorf("the status line says %q", w.saved.Text)
+	}
+	for _, s := range storeSpans(t, p, w.doc.ID, "alice") {
+		if s.ID == a.ID && (s.Note != "" || s.Label != "claim") {
+			t.Errorf("the other program's span became %+v", s)
+		}
+	}
+}
+
+// TestAttrValueSavedWhenDocumentChanges: a value typed and not yet saved is saved for its span when
+// another document opens (it used to be refused as changed elsewhere once the view held the new one).
+func TestAttrValueSavedWhenDocumentChanges(t *testing.T) {
+	w, p, docs := newWorkspace(t)
+	selectText(t, w, "Deux chars")
+	w.view.TypedRune('f')
+	fig, ok := w.view.SelectedSpan()
+	if !ok {
+		t.Fatal("no span selected")
+	}
+	value := w.panel.attrs.fields["value"].widget.(*commitEntry)
+	value.SetText("7") // typed, not yet committed
+	w.open(docs[1].ID)
+	w.Wait()
+	for _, s := range storeSpans(t, p, docs[0].ID, "alice") {
+		if s.ID == fig.ID && s.Attrs["value"] != 7.0 {
+			t.Errorf("the figure has %v, want the typed value 7", s.Attrs)
+		}
+	}
+	if strings.Contains(w.saved.Text, "another window") {
+		t.Errorf("the status line says %q", w.saved.Text)
+	}
+}

@@ -42,10 +42,11 @@ type LabelPanel struct {
 	timer   *time.Timer
 	attrs   *attrFields
 
-	spans    []annotations.Span
-	excerpt  func(s annotations.Span) string
-	selected int64
-	syncing  bool
+	spans      []annotations.Span
+	excerpt    func(s annotations.Span) string
+	selected   int64
+	syncing    bool
+	savingNote bool // saveNote is saving: a save it causes does not save again
 }
 
 // NewLabelPanel returns an empty panel; excerpt gives the text shown for a span in the list.
@@ -211,11 +212,14 @@ func (p *LabelPanel) saveNote() {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
-	if p.noteFor == 0 || p.OnNote == nil {
+	if p.noteFor == 0 || p.OnNote == nil || p.savingNote {
 		return
 	}
 	for _, s := range p.spans {
 		if s.ID == p.noteFor && s.Note != strings.TrimSpace(p.note.Text) {
+			// A refused save reloads the spans, which selects again and would save again: once is enough.
+			p.savingNote = true
+			defer func() { p.savingNote = false }()
 			p.OnNote(s.ID, p.note.Text)
 			return
 		}

@@ -327,6 +327,7 @@ func (w *Window) setLabels(labels []annotations.Label) {
 // open shows document id, read off the UI goroutine.
 func (w *Window) open(id int64) {
 	w.panel.saveNote()
+	w.panel.attrs.flush() // while the view still shows the span the values were typed for
 	w.stopPropagation()
 	editor, reviewing, minScore := w.editor(), w.review.on, w.minScore()
 	w.work.Go(func() {
@@ -551,7 +552,7 @@ func (w *Window) setNote(id int64, note string) bool {
 	w.saving()
 	ns, err := w.history.SetNote(w.ctx, w.shown(id), note)
 	if err != nil {
-		w.failEdit("The note could not be saved", err, id)
+		w.failEdit("The note could not be saved", err, w.panelSelection()) // saved as the selection moves on: keep it
 		return false
 	}
 	w.replace(ns)
@@ -565,7 +566,7 @@ func (w *Window) setAttrs(id int64, a annotations.Attrs) {
 	w.saving()
 	ns, err := w.history.SetAttrs(w.ctx, w.shown(id), a)
 	if err != nil {
-		if !w.failEdit("The attributes could not be saved", err, id) {
+		if !w.failEdit("The attributes could not be saved", err, w.panelSelection()) {
 			w.panel.SetSpans(w.view.Spans(), w.panel.selected) // show the saved values again
 		}
 		return
