@@ -327,10 +327,10 @@ func duplicateKey(b []byte) (string, int) {
 					if o.set == nil {
 						o.set = make(map[string]struct{}, 2*n)
 						for _, k := range keys[o.first:] {
-							o.set[string(k)] = struct{}{}
+							o.set[string(bytes.ToLower(k))] = struct{}{}
 						}
 					}
-					o.set[string(key)] = struct{}{}
+					o.set[string(bytes.ToLower(key))] = struct{}{}
 				}
 				expectKey = false
 			}
@@ -342,17 +342,19 @@ func duplicateKey(b []byte) (string, int) {
 
 // duplicateKeyReason is the reason to refuse a JSON value where the key appears twice in one object.
 func duplicateKeyReason(key string) string {
-	return fmt.Sprintf("the key %q appears twice in the same object; keep one", key)
+	return fmt.Sprintf("the key %q appears twice in the same object (in any case of letters); keep one", key)
 }
 
-// seen reports whether key is one of an object's keys: in set when the object has one, else in keys.
+// seen reports whether key is one of an object's keys, ignoring case (encoding/json matches a
+// struct's fields so, and "Start" would silently replace "start"): in set when the object has one,
+// else in keys.
 func seen(set map[string]struct{}, keys [][]byte, key []byte) bool {
 	if set != nil {
-		_, ok := set[string(key)]
+		_, ok := set[string(bytes.ToLower(key))]
 		return ok
 	}
 	for _, k := range keys {
-		if bytes.Equal(k, key) {
+		if bytes.EqualFold(k, key) {
 			return true
 		}
 	}
