@@ -943,10 +943,7 @@ func (w *bratWriter) typeOf(label string) string {
 	if t, ok := w.types[label]; ok {
 		return t
 	}
-	t := strings.Join(strings.Fields(label), "_")
-	if t == "" {
-		t = "_"
-	}
+	t := underscoreSpaces(label)
 	if t != label {
 		w.notices = append(w.notices, fmt.Sprintf("label %q was written as %s: brat type names cannot hold spaces", label, t))
 	}
@@ -958,7 +955,7 @@ func (w *bratWriter) typeOf(label string) string {
 // relationType returns the brat type of a relation type: its white space runs replaced by _, as for
 // labels.
 func (w *bratWriter) relationType(name string) string {
-	t := strings.Join(strings.Fields(name), "_")
+	t := underscoreSpaces(name)
 	if !slices.Contains(w.rels, t) {
 		w.rels = append(w.rels, t)
 		if t != name {

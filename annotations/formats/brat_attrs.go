@@ -28,8 +28,9 @@ func newBratAttrs(labels []annotations.Label) bratAttrs {
 	return bratAttrs{types: newAttrTypes(labels), labels: labels, byName: map[string]*bratAttrConf{}}
 }
 
-// bratToken makes s a brat name or value: its white space runs replaced by _.
-func bratToken(s string) string {
+// underscoreSpaces gives s for formats whose names and values cannot hold spaces (brat types,
+// attributes and values; CoNLL tags): its white space runs replaced by _, "_" for none.
+func underscoreSpaces(s string) string {
 	t := strings.Join(strings.Fields(s), "_")
 	if t == "" {
 		return "_"
@@ -43,7 +44,7 @@ func (b *bratAttrs) write(ann *bytes.Buffer, n, t int, typ string, s annotations
 	left := false
 	for _, name := range sortedAttrs(s.Attrs) {
 		v := s.Attrs[name]
-		bn := bratToken(name)
+		bn := underscoreSpaces(name)
 		switch b.types.of(s.Label, name, v) {
 		case annotations.AttrFlag:
 			if v != true {
@@ -54,7 +55,7 @@ func (b *bratAttrs) write(ann *bytes.Buffer, n, t int, typ string, s annotations
 			b.met(s.Label, bn, typ, "")
 		case annotations.AttrChoice:
 			n++
-			value := bratToken(fmt.Sprint(v))
+			value := underscoreSpaces(fmt.Sprint(v))
 			fmt.Fprintf(ann, "A%d\t%s T%d %s\n", n, bn, t, value)
 			b.met(s.Label, bn, typ, value)
 		default:
@@ -75,7 +76,7 @@ func (b *bratAttrs) met(label, name, typ, value string) {
 		for _, l := range b.labels {
 			if def, ok := l.Attribute(name); ok && l.Name == label && def.Type == annotations.AttrChoice {
 				for _, v := range def.Values {
-					c.values = append(c.values, bratToken(v))
+					c.values = append(c.values, underscoreSpaces(v))
 				}
 			}
 		}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/tagdesk/tagdesk/annotations"
 	"github.com/tagdesk/tagdesk/annotations/text"
@@ -167,7 +166,7 @@ func (cw *conllWriter) name(l string) (string, error) {
 	if n, ok := cw.names[l]; ok {
 		return n, nil
 	}
-	n := strings.Join(strings.FieldsFunc(l, unicode.IsSpace), "_")
+	n := underscoreSpaces(l)
 	if other, taken := cw.owner[n]; taken {
 		return "", fmt.Errorf("the labels %q and %q would both be written %s in CoNLL tags: rename one", other, l, n)
 	}

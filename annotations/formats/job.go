@@ -51,13 +51,15 @@ func NewExport(ctx context.Context, p *annotations.Project, format string, q ann
 	if opts.Nested != "" && !slices.Contains(NestedRules, opts.Nested) {
 		return bad("Unknown rule for nested spans %q (use %s).", opts.Nested, strings.Join(NestedRules, ", "))
 	}
-	if token {
-		labels, err := p.Labels(ctx)
-		if err != nil {
+	if opts.LabelSet == nil {
+		var err error
+		if opts.LabelSet, err = p.Labels(ctx); err != nil {
 			return nil, err
 		}
-		names := make([]string, len(labels))
-		for i, l := range labels {
+	}
+	if token {
+		names := make([]string, len(opts.LabelSet))
+		for i, l := range opts.LabelSet {
 			names[i] = l.Name
 		}
 		if len(opts.Labels) == 0 {
@@ -67,12 +69,6 @@ func NewExport(ctx context.Context, p *annotations.Project, format string, q ann
 			if !slices.Contains(names, l) {
 				return bad("The project has no label %q (its labels: %s).", l, strings.Join(names, ", "))
 			}
-		}
-	}
-	if opts.LabelSet == nil {
-		var err error
-		if opts.LabelSet, err = p.Labels(ctx); err != nil {
-			return nil, err
 		}
 	}
 	if slices.Contains(TreeFormats, format) {

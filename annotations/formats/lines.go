@@ -122,14 +122,8 @@ func utf8Problem(b []byte) string {
 	if utf8.Valid(b) {
 		return ""
 	}
-	for i := 0; i < len(b); {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return fmt.Sprintf("invalid UTF-8 at byte %d (0x%02X); save the file as UTF-8", i+1, b[i])
-		}
-		i += n
-	}
-	return "invalid UTF-8"
+	i := invalidUTF8(b)
+	return fmt.Sprintf("invalid UTF-8 at byte %d (0x%02X); save the file as UTF-8", i+1, b[i])
 }
 
 // utf16Problem says so when b, the start of a file, looks like UTF-16 (what Windows calls "Unicode"),

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 
@@ -245,15 +244,7 @@ func (pw *prodigyWriter) Notices() []string {
 	if pw.blank == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("%s only white space and so no token: left out.", coverCovers(pw.blank))}
-}
-
-// coverCovers is "1 span covers" or "3 spans cover".
-func coverCovers(n int) string {
-	if n == 1 {
-		return "1 span covers"
-	}
-	return annotations.Plural(n, "span") + " cover"
+	return []string{plural(pw.blank, "1 span covers", "%d spans cover") + " only white space and so no token: left out."}
 }
 
 func newProdigyWriter(w io.Writer, opts WriterOptions) *prodigyWriter {
@@ -309,9 +300,7 @@ func (pw *prodigyWriter) Write(d *annotations.ExportDocument) error {
 		line.Spans = line.Spans[:0]
 		written := map[int64]prodigyOutSpan{}
 		for _, s := range spans {
-			// the first token that ends after the span's start, the last that starts before its end
-			ts := sort.Search(len(toks), func(i int) bool { return toks[i].End > s.Start })
-			te := sort.Search(len(toks), func(i int) bool { return toks[i].Start >= s.End }) - 1
+			ts, te := tokenRun(toks, s) // the tokens are cut at the spans' edges
 			if ts > te {
 				pw.blank++ // only white space: no token to point at
 				continue

@@ -155,29 +155,14 @@ func (sw *spacyWriter) Write(d *annotations.ExportDocument) error {
 func (sw *spacyWriter) Notices() []string {
 	var out []string
 	if sw.overlapping > 0 {
-		out = append(out, fmt.Sprintf(`%s nested in or overlapping another %s only in "spans", not in "ents": the entities of a spaCy Doc cannot overlap.`,
-			annotations.Plural(sw.overlapping, "span"), isAre(sw.overlapping)))
+		out = append(out, plural(sw.overlapping, "1 span", "%d spans")+` nested in or overlapping another `+
+			plural(sw.overlapping, "is", "are")+` only in "spans", not in "ents": the entities of a spaCy Doc cannot overlap.`)
 	}
 	if sw.offWord > 0 {
-		out = append(out, fmt.Sprintf(`%s not start or end on a word boundary (Unicode's word rules); spaCy's Doc.char_span returns None for a span off its tokens unless alignment_mode is "expand" or "contract".`,
-			doDoes(sw.offWord, "span")))
+		out = append(out, plural(sw.offWord, "1 span does", "%d spans do")+
+			` not start or end on a word boundary (Unicode's word rules); spaCy's Doc.char_span returns None for a span off its tokens unless alignment_mode is "expand" or "contract".`)
 	}
 	return append(out, sw.relations.notice()...)
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-// doDoes is "1 span does" or "3 spans do".
-func doDoes(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun + " does"
-	}
-	return annotations.Plural(n, noun) + " do"
 }
 
 // wordBounds returns the offsets where a word token (text.Words) starts or ends.
