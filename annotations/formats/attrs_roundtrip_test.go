@@ -69,8 +69,8 @@ func TestBratRelationsOfDiscontinuousSpans(t *testing.T) {
 	}
 }
 
-// A choice value with a space goes to brat as not_confirmed; importing the collection back into a
-// project whose label has the value "not confirmed" fails.
+// TestBratChoiceWithSpaceRoundTrip: a choice value with a space goes to brat as not_confirmed, and
+// importing the collection into a project whose label has the value "not confirmed" gives it back.
 func TestBratChoiceWithSpaceRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	mk := func() *annotations.Project {
@@ -94,7 +94,18 @@ func TestBratChoiceWithSpaceRoundTrip(t *testing.T) {
 	writeBratTree(t, p, out, annotations.ExportQuery{}, WriterOptions{LabelSet: func() []annotations.Label { l, _ := p.Labels(ctx); return l }()})
 	r := Open([]string{out}, Brat, nil)
 	defer r.Close()
-	if _, err := mk().Import(ctx, r, annotations.ImportOptions{}); err != nil {
-		t.Errorf("import of the brat export: %v", err)
+	q := mk()
+	if _, err := q.Import(ctx, r, annotations.ImportOptions{}); err != nil {
+		t.Fatalf("import of the brat export: %v", err)
+	}
+	var stances []any
+	q.Export(ctx, annotations.ExportQuery{}, func(d *annotations.ExportDocument) error {
+		for _, s := range d.Spans {
+			stances = append(stances, s.Attrs["stance"])
+		}
+		return nil
+	})
+	if len(stances) != 1 || stances[0] != "not confirmed" {
+		t.Errorf("the claim came back with the stances %v, want \"not confirmed\"", stances)
 	}
 }

@@ -303,6 +303,10 @@ func TestDuplicateKey(t *testing.T) {
 		"quote in a key":              {`{"a\"b": 1, "a\"b": 2}`, `a"b`, 13},
 		"braces and quotes in values": {`{"a": "{\"a\": 1}", "b": "\\", "c": 1}`, "", 0},
 		"list of lists":               {`[[{"a": 1}], {"a": 2}]`, "", 0},
+		"other case":                  {`{"start": 0, "Start": 1}`, "Start", 14},
+		"other case, many keys":       {"{" + many + `, "K7": 0}`, "K7", 2 + len(many) + 2},
+		"final sigma, few keys":       {`{"ς": 0, "σ": 1}`, "", 0},
+		"final sigma, many keys":      {"{" + many + `, "ς": 0, "σ": 1}`, "", 0},
 	}
 	for name, tc := range tests {
 		if key, at := duplicateKey([]byte(tc.json)); key != tc.key || at != tc.at {

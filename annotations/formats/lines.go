@@ -313,18 +313,19 @@ func duplicateKey(b []byte) (string, int) {
 					key = []byte(s)
 				}
 				o := &stack[len(stack)-1]
-				if seen(o.set, keys[o.first:], key) {
+				lower := bytes.ToLower(key) // keys are compared ignoring case, as encoding/json matches fields
+				if seen(o.set, keys[o.first:], lower) {
 					return string(key), i + 1
 				}
-				keys = append(keys, key)
+				keys = append(keys, lower)
 				if n := len(keys) - o.first; n > fewKeys {
 					if o.set == nil {
 						o.set = make(map[string]struct{}, 2*n)
 						for _, k := range keys[o.first:] {
-							o.set[string(bytes.ToLower(k))] = struct{}{}
+							o.set[string(k)] = struct{}{}
 						}
 					}
-					o.set[string(bytes.ToLower(key))] = struct{}{}
+					o.set[string(lower)] = struct{}{}
 				}
 				expectKey = false
 			}
@@ -339,16 +340,16 @@ func duplicateKeyReason(key string) string {
 	return fmt.Sprintf("the key %q appears twice in the same object (in any case of letters); keep one", key)
 }
 
-// seen reports whether key is one of an object's keys, ignoring case (encoding/json matches a
-// struct's fields so, and "Start" would silently replace "start"): in set when the object has one,
-// else in keys.
+// seen reports whether key, in lower case, is one of an object's keys, kept in lower case (encoding/json
+// matches a struct's fields ignoring case, and "Start" would silently replace "start"): in set when
+// the object has one, else in keys.
 func seen(set map[string]struct{}, keys [][]byte, key []byte) bool {
 	if set != nil {
-		_, ok := set[string(bytes.ToLower(key))]
+		_, ok := set[string(key)]
 		return ok
 	}
 	for _, k := range keys {
-		if bytes.EqualFold(k, key) {
+		if bytes.Equal(k, key) {
 			return true
 		}
 	}
