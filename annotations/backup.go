@@ -75,7 +75,7 @@ func (p *Project) Backup(ctx context.Context, dest string) error {
 // project's readers refuse it: they are query-only), so that a backup neither waits for edits nor
 // holds them up.
 func (p *Project) withSnapshotReader(ctx context.Context, fn func(q querier) error) error {
-	db, err := sql.Open("sqlite3", fileURI(p.path)+"?mode=ro&_busy_timeout=5000")
+	db, err := sql.Open("sqlite3", readOnlyDSN(p.path, false))
 	if err != nil {
 		return fmt.Errorf("back up %s: %w", p.path, err)
 	}
@@ -215,7 +215,7 @@ func (p *Project) changedSince(t time.Time) bool {
 }
 
 // rollingBackup names a backup of kind (with schema, the version the file holds) in the backup
-// folder, has write write it, then prunes the folder.
+// folder and has write write it; the caller prunes the folder (pruneBackups) when it is safe to.
 func (p *Project) rollingBackup(kind string, schema int, write func(dest string) error) (string, error) {
 	dir := BackupFolder(p.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -408,7 +408,7 @@ func checkRestorable(ctx context.Context, src string) error {
 	if err := probe(ctx, src); err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite3", fileURI(src)+"?mode=ro&_busy_timeout=5000&_query_only=1")
+	db, err := sql.Open("sqlite3", readOnlyDSN(src, true))
 	if err != nil {
 		return fmt.Errorf("check backup %s: %w", src, err)
 	}
@@ -441,7 +441,7 @@ func cmpOr(s, alt string) string {
 // copyFrom copies the database at src over the project with SQLite's online backup API, through the
 // write connection.
 func (p *Project) copyFrom(ctx context.Context, src string) error {
-	srcDB, err := sql.Open("sqlite3", fileURI(src)+"?mode=ro&_busy_timeout=5000")
+	srcDB, err := sql.Open("sqlite3", readOnlyDSN(src, false))
 	if err != nil {
 		return fmt.Errorf("restore from %s: %w", src, err)
 	}

@@ -8,9 +8,9 @@ import (
 
 // importAttrs are the attribute definitions an import added, by label and attribute name. A choice
 // the import added takes the new values it meets.
-type importAttrs map[string]map[string]bool
+type importAttrs map[[2]string]bool // by label and attribute name
 
-func (a importAttrs) has(label, name string) bool { return a[label][name] }
+func (a importAttrs) has(label, name string) bool { return a[[2]string{label, name}] }
 
 // recordAttrs are the types of the attributes that the spans of one record give values for and their
 // labels lack, by label and attribute name, as inferred from the first value met.
@@ -96,10 +96,7 @@ func (im *importer) defineAttrs(label string, a Attrs) error {
 		case i < 0:
 			def, _ := InferAttribute(name, []any{v})
 			l.Attributes = append(l.Attributes, def)
-			if im.attrs[label] == nil {
-				im.attrs[label] = map[string]bool{}
-			}
-			im.attrs[label][name] = true
+			im.attrs[[2]string{label, name}] = true
 			im.attrsAdded = append(im.attrsAdded, fmt.Sprintf("%s.%s (%s)", label, name, def.Type))
 			changed = true
 		case im.attrs.has(label, name) && l.Attributes[i].Type == AttrChoice:

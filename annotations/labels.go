@@ -47,19 +47,12 @@ func (p *Project) seedLabels(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for _, l := range labels {
-		l.Attributes = nil // schema 1 has no attributes: seedAttributes adds them
+		l.Attributes = nil // schema 1 has no attributes: migration 4 adds them (addDefaultAttributes)
 		if _, err := insertLabel(ctx, tx, l); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// seedAttributes gives the labels of a new project the attributes of the default label set, once
-// the schema has them.
-func (p *Project) seedAttributes(ctx context.Context, tx *sql.Tx) error {
-	_, err := addDefaultAttributes(ctx, tx)
-	return err
 }
 
 // AddDefaultAttributes gives the labels named as in the default label set (figure, claim) that

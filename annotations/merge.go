@@ -248,7 +248,7 @@ func (m *merger) report(documents int) {
 
 // openSource opens the project file at path read-only: nothing is migrated or written.
 func openSource(ctx context.Context, path string) (*sql.DB, *sql.Tx, int, error) {
-	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&_busy_timeout=5000&_query_only=1")
+	db, err := sql.Open("sqlite3", readOnlyDSN(path, true))
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("merge: open %s: %w", path, err)
 	}

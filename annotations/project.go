@@ -77,6 +77,16 @@ type OpenOptions struct {
 	busyTimeout time.Duration
 }
 
+// readOnlyDSN is the data source name of a read-only look at the SQLite file at path (a backup, a
+// merge source), waiting busyTimeout for a writer; query only refuses VACUUM INTO too.
+func readOnlyDSN(path string, queryOnly bool) string {
+	dsn := fileURI(path) + fmt.Sprintf("?mode=ro&_busy_timeout=%d", busyTimeout.Milliseconds())
+	if queryOnly {
+		dsn += "&_query_only=1"
+	}
+	return dsn
+}
+
 // busyTimeout is how long a write waits for another program's write to finish before it gives up
 // with a message (see busyError).
 const busyTimeout = 5 * time.Second
@@ -210,7 +220,7 @@ func probe(ctx context.Context, path string) error {
 // probeHeader reads the header of the database at path through a connection of its own opened in
 // mode ("ro" or "rw"), without changing its journal mode.
 func probeHeader(ctx context.Context, path, mode string) (appID, version, tables int, err error) {
-	db, err := sql.Open("sqlite3", fileURI(path)+"?mode="+mode+"&_busy_timeout=5000")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode="+mode+fmt.Sprintf("&_busy_timeout=%d", busyTimeout.Milliseconds()))
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("probe %s: %w", path, err)
 	}
@@ -304,7 +314,7 @@ func (p *Project) migrateTo(ctx context.Context, target int) error {
 	}
 	if target == 4 && p.created {
 		// A new project's labels get the default attributes; an existing one's are left as they are.
-		if err := p.seedAttributes(ctx, tx); err != nil {
+		if _, err := addDefaultAttributes(ctx, tx); err != nil {
 			return fmt.Errorf("migrate to 4: %w", err)
 		}
 	}

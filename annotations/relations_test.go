@@ -229,6 +229,7 @@ func TestHistoryRestoresRelations(t *testing.T) {
 func TestHistoryDeleteRelation(t *testing.T) {
 	ctx := context.Background()
 	p := mustOpen(t)
+	fixedClock(p) // every call a second later: an undo that stamped the time anew would show
 	d := mustAddDocument(t, p, "a", historyText)
 	h := NewHistory(p)
 	claim, actor := claimAndActor(t, p, d.ID, "alice")
