@@ -343,26 +343,32 @@ func (e *spanEdit) apply(ctx context.Context, h *History, forward bool) (Change,
 	return Change{DocumentID: s.DocumentID, SpanID: s.ID}, nil
 }
 
+// restoreSpan makes the stored span s again within tx, with its values as they were, as undo and
+// redo do. It is a conflict when its document or label no longer exists or an identical span (noun
+// names it in the message) is there. started reports whether it moved the document to in progress.
+func (p *Project) restoreSpan(ctx context.Context, tx *sql.Tx, s Span, noun string) (got Span, started bool, err error) {
+	if _, err := documentLength(ctx, tx, s.DocumentID); errors.Is(err, ErrNotFound) {
+		return Span{}, false, conflict("the document no longer exists")
+	}
+	if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
+		return Span{}, false, conflict("the label %q no longer exists", s.Label)
+	}
+	got, added, started, err := p.insertSpan(ctx, tx, storedSpan(s), true)
+	if err == nil && !added {
+		err = conflict("an identical %s already exists", noun)
+	}
+	return got, started, err
+}
+
 // add adds the span back under a new ID. started reports whether it moved the document from new to in
 // progress.
 func (e *spanEdit) add(ctx context.Context, h *History, s Span) (c Change, started bool, err error) {
 	if h.exists(e.ref) {
 		return Change{}, false, conflict("the span exists already")
 	}
-	var added bool
 	err = h.p.write(ctx, func(tx *sql.Tx) error {
-		if _, err := documentLength(ctx, tx, s.DocumentID); errors.Is(err, ErrNotFound) {
-			return conflict("the document no longer exists")
-		}
-		if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
-			return conflict("the label %q no longer exists", s.Label)
-		}
 		var err error
-		s, added, started, err = h.p.insertSpan(ctx, tx, storedSpan(s), true)
-		if err == nil && !added {
-			return conflict("an identical span already exists")
-		}
-		if err != nil {
+		if s, started, err = h.p.restoreSpan(ctx, tx, s, "span"); err != nil {
 			return err
 		}
 		return h.restoreRelations(ctx, tx, e.relations, map[*spanRef]int64{e.ref: s.ID})

@@ -208,24 +208,18 @@ func (e *assistEdit) apply(ctx context.Context, h *History, forward bool) (Chang
 func (e *assistEdit) add(ctx context.Context, h *History, tx *sql.Tx, kept []bool, ids []int64) ([]Span, error) {
 	found := make([]Span, len(e.spans))
 	for i, s := range e.spans {
-		if !e.initial {
-			if _, err := documentLength(ctx, tx, s.DocumentID); errors.Is(err, ErrNotFound) {
-				return nil, conflict("the document no longer exists")
-			}
-			if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
-				return nil, conflict("the label %q no longer exists", s.Label)
-			}
+		var got Span
+		var added, started bool
+		var err error
+		if e.initial {
+			got, added, started, err = h.p.insertSpan(ctx, tx, NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator,
+				Label: s.Label, Start: s.Start, End: s.End, Note: s.Note}, false)
+		} else {
+			got, started, err = h.p.restoreSpan(ctx, tx, s, "span") // as first made
+			added = err == nil
 		}
-		ns := NewSpan{DocumentID: s.DocumentID, Annotator: s.Annotator, Label: s.Label, Start: s.Start, End: s.End, Note: s.Note}
-		if !e.initial {
-			ns = storedSpan(s) // as first made
-		}
-		got, added, started, err := h.p.insertSpan(ctx, tx, ns, !e.initial)
 		if err != nil {
 			return nil, err
-		}
-		if !added && !e.initial {
-			return nil, conflict("an identical span already exists")
 		}
 		found[i], kept[i], ids[i] = got, added, got.ID
 		if added {

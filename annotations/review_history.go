@@ -174,15 +174,9 @@ func (e *decisionEdit) apply(ctx context.Context, h *History, forward bool) (Cha
 			}
 		}
 		for i, s := range addSpans {
-			if _, err := labelID(ctx, tx, s.Label); errors.Is(err, ErrNotFound) {
-				return conflict("the label %q no longer exists", s.Label)
-			}
-			ns, added, _, err := h.p.insertSpan(ctx, tx, storedSpan(s), true)
+			ns, _, err := h.p.restoreSpan(ctx, tx, s, "gold span")
 			if err != nil {
 				return err
-			}
-			if !added {
-				return conflict("an identical gold span already exists")
 			}
 			ids[i] = ns.ID
 		}
