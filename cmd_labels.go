@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,13 +219,7 @@ func listLabels(e *env, p *annotations.Project, asJSON bool) error {
 // readAttributes reads a label's attribute definitions from the JSON file at path, or from standard
 // input for "-". The label's validation checks them.
 func readAttributes(e *env, path string) ([]annotations.Attribute, error) {
-	var b []byte
-	var err error
-	if path == "-" {
-		b, err = io.ReadAll(e.stdin)
-	} else {
-		b, err = os.ReadFile(path)
-	}
+	b, err := readInput(e, path)
 	if err != nil {
 		return nil, &annotations.Error{Message: fmt.Sprintf("Could not read the attributes from %s.", path), Err: err}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -69,12 +70,16 @@ func (s *agreementSheet) content(win fyne.Window, p *annotations.Project, labels
 	}
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
-	s.table = container.NewGridWithColumns(6)
+	modes := make([]string, len(agreement.Modes))
+	for i, m := range agreement.Modes {
+		modes[i] = string(m)
+	}
+	s.table = container.NewGridWithColumns(len(modes) + 2)
 	s.chart = NewBarChart(nil)
 	s.grid = NewConfusionGrid("", "", agreement.Confusion{})
-	s.mode = widget.NewSelect([]string{"exact", "exact_span", "overlap", "overlap_span"}, func(string) { s.show() })
+	s.mode = widget.NewSelect(modes, func(string) { s.show() })
 	s.pair = widget.NewSelect(names, func(string) { s.show() })
-	s.mode.SetSelected("overlap")
+	s.mode.SetSelected(string(agreement.Overlap))
 	s.pair.SetSelectedIndex(0)
 
 	everyone := widget.NewLabel(s.acrossAll())
@@ -124,7 +129,11 @@ func (s *agreementSheet) show() {
 	s.summary.SetText(fmt.Sprintf("%s compared, %s. Overlap: the spans share a character. Kappa: word tokens in or out of the label. %s",
 		annotations.Plural(pr.Documents, "document"), what, relations))
 	s.table.RemoveAll()
-	for _, h := range []string{"label", "exact", "exact span", "overlap", "overlap span", "Cohen's κ"} {
+	header := []string{"label"}
+	for _, m := range agreement.Modes {
+		header = append(header, strings.ReplaceAll(string(m), "_", " ")) // as the rows below take them
+	}
+	for _, h := range append(header, "Cohen's κ") {
 		s.table.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	row := func(name string, f1 func(agreement.Scores) agreement.Value, kappa string) {

@@ -3,7 +3,6 @@ package app
 import (
 	"image/color"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -96,7 +95,7 @@ func TestArticleViewClickSuggestion(t *testing.T) {
 	if got := currentID(v); got != 10 || selectedText(v) != "état-major" {
 		t.Fatalf("click on a suggestion: current %d selecting %q, want 10 selecting “état-major”", got, selectedText(v))
 	}
-	time.Sleep(multiClick)
+	endClicks(v)
 	// where a span covers the text, a click selects the span: the suggestion is reached with n
 	click(v, charPos(v, offsetOf(t, "Nous", 1)), 0)
 	if selectedID(v) != 1 || currentID(v) != 0 {
@@ -116,12 +115,12 @@ func TestArticleViewLinkClick(t *testing.T) {
 		t.Fatalf("Ctrl+click with nothing selected: links %v, selected %d; want none and span 2", got, selectedID(v))
 	}
 	v.SelectSpan(1)
-	time.Sleep(multiClick)
+	endClicks(v)
 	click(v, charPos(v, offsetOf(t, "état", 1)), ctrl)
 	if len(got) != 1 || got[0] != [2]int64{1, 2} || selectedID(v) != 1 {
 		t.Fatalf("Ctrl+click on the actor with the claim selected: links %v, selected %d; want [1 2] and the claim still selected", got, selectedID(v))
 	}
-	time.Sleep(multiClick)
+	endClicks(v)
 	click(v, charPos(v, offsetOf(t, "pertes", 1)), ctrl) // no span there
 	if len(got) != 1 {
 		t.Errorf("Ctrl+click on plain text asked for a link: %v", got)

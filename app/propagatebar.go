@@ -13,7 +13,7 @@ import (
 
 // PropagateBar offers, after a span is labelled, to label the other occurrences of its text: in the
 // document (Ctrl+P) or in the whole corpus (Ctrl+Shift+P), as spans or as suggestions to review, matching
-// case or not. It sits above the article view and never takes the focus from it.
+// case or not. It sits below the article view and never takes the focus from it.
 type PropagateBar struct {
 	widget.BaseWidget
 

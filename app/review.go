@@ -371,8 +371,7 @@ func (w *Window) reviewedAndNext() {
 		w.fail("The document could not be marked reviewed", err)
 		return
 	}
-	w.state = annotations.StatusDone // the gold layer's status follows the review
-	w.showSpans(0)
+	w.showSpans(0) // rereads the review, and the gold layer's status with it
 	id, ok := w.nav.Next(1, true)
 	if !ok {
 		w.done(fmt.Sprintf("Marked %s reviewed. Every document is reviewed.", w.doc.Name))

@@ -365,12 +365,7 @@ func (e *RulesEditor) commit() bool {
 	}
 	r := e.draft()
 	if r != e.rules[e.selected] {
-		ctx := context.Background()
-		err := e.project.CheckRule(ctx, r)
-		if err == nil {
-			err = e.project.UpdateRule(ctx, r)
-		}
-		if err != nil {
+		if err := e.project.UpdateRule(context.Background(), r); err != nil { // it checks the rule first
 			e.fail("update rule", err)
 			return false
 		}

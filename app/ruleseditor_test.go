@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -282,9 +283,10 @@ func TestRulesEditorDelete(t *testing.T) {
 
 func TestRulesEditorClose(t *testing.T) {
 	tests := map[string]struct {
-		do   func(f *rulesFixture)
-		taps int // of Close; 0 for 1
-		want int
+		do    func(f *rulesFixture)
+		taps  int // of Close; 0 for 1
+		want  int
+		saved string // a pattern a stored rule has after Close, or ""
 	}{
 		"nothing":        {do: func(*rulesFixture) {}, want: 0},
 		"selection only": {do: func(f *rulesFixture) { f.e.list.Select(3) }, want: 0},
@@ -295,7 +297,7 @@ func TestRulesEditorClose(t *testing.T) {
 		"pattern changed":      {do: func(f *rulesFixture) { f.edit(0, annotations.RuleWords, "drone") }, want: 1},
 		"refused change":       {do: func(f *rulesFixture) { f.edit(0, annotations.RuleRegex, "(") }, taps: 2, want: 0},
 		"default rules, none":  {do: func(f *rulesFixture) { test.Tap(f.e.defaults) }, want: 0},
-		"unsaved typing saved": {do: func(f *rulesFixture) { f.e.pattern.SetText("drone") }, want: 1},
+		"unsaved typing saved": {do: func(f *rulesFixture) { f.e.pattern.SetText("drone") }, want: 1, saved: "drone"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -308,6 +310,9 @@ func TestRulesEditorClose(t *testing.T) {
 			f.e.work.Wait()
 			if f.changed != tc.want {
 				t.Errorf("onChanged called %d times, want %d", f.changed, tc.want)
+			}
+			if tc.saved != "" && !slices.ContainsFunc(f.rules(t), func(r annotations.Rule) bool { return r.Pattern == tc.saved }) {
+				t.Errorf("no stored rule has the pattern %q typed before Close", tc.saved)
 			}
 		})
 	}

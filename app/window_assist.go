@@ -26,11 +26,9 @@ const (
 
 // propagation is what the propagation bar offers: the occurrences of the text of a span just made.
 type propagation struct {
-	documentID int64
-	label      string
-	span       annotations.Span
-	occ        annotations.Occurrences
-	gen        int // counts offers, so that a slow search for an older span is dropped
+	span annotations.Span // its document and label are the propagation's
+	occ  annotations.Occurrences
+	gen  int // counts offers, so that a slow search for an older span is dropped
 }
 
 // assistData is what opening a document reads for the assisted annotation, off the UI goroutine.
@@ -42,21 +40,27 @@ type assistData struct {
 // readAssist reads a document's open suggestions and relations for editor, first running the rules on
 // it when the project asks for that. It runs off the UI goroutine.
 func (w *Window) readAssist(id int64, editor string, minScore float64) (assistData, error) {
-	var d assistData
 	on, err := w.project.RulesOnOpen(w.ctx)
 	if err != nil {
-		return d, err
+		return assistData{}, err
 	}
 	if on {
 		if _, err := w.project.RunRules(w.ctx, []int64{id}); err != nil {
-			return d, err
+			return assistData{}, err
 		}
 	}
+	return w.readAssistData(id, editor, minScore)
+}
+
+// readAssistData reads a document's open suggestions and relations for editor.
+func (w *Window) readAssistData(id int64, editor string, minScore float64) (d assistData, err error) {
 	if d.suggestions, err = w.project.Suggestions(w.ctx, id, editor, minScore); err != nil {
-		return d, err
+		return d, fmt.Errorf("suggestions: %w", err)
 	}
-	d.relations, err = w.project.Relations(w.ctx, id, editor)
-	return d, err
+	if d.relations, err = w.project.Relations(w.ctx, id, editor); err != nil {
+		return d, fmt.Errorf("relations: %w", err)
+	}
+	return d, nil
 }
 
 // showAssist gives the view what readAssist read.
@@ -80,18 +84,12 @@ func (w *Window) reloadAssist() {
 	if w.doc.ID == 0 {
 		return
 	}
-	sgs, err := w.project.Suggestions(w.ctx, w.doc.ID, w.editor(), w.minScore())
+	d, err := w.readAssistData(w.doc.ID, w.editor(), w.minScore())
 	if err != nil {
-		w.fail("The suggestions could not be read", err)
+		w.fail("The suggestions and relations could not be read", err)
 		return
 	}
-	rels, err := w.project.Relations(w.ctx, w.doc.ID, w.editor())
-	if err != nil {
-		w.fail("The relations could not be read", err)
-		return
-	}
-	w.view.SetSuggestions(sgs)
-	w.view.SetRelations(rels)
+	w.showAssist(d)
 	w.selectionChanged() // the status line counts the suggestions
 }
 
@@ -349,14 +347,21 @@ func (w *Window) editRules() {
 		}
 		return w.view.Text(0, w.view.Len())
 	}, func() {
-		if w.doc.ID == 0 {
+		id := w.doc.ID
+		if id == 0 {
 			return
 		}
-		if _, err := w.project.RunRules(w.ctx, []int64{w.doc.ID}); err != nil {
-			w.fail("The rules could not be run", err)
-			return
-		}
-		w.reloadAssist()
+		w.work.Go(func() { // off the UI goroutine, as on open
+			_, err := w.project.RunRules(w.ctx, []int64{id})
+			fyne.Do(func() {
+				switch {
+				case err != nil:
+					w.fail("The rules could not be run", err)
+				case w.doc.ID == id:
+					w.reloadAssist()
+				}
+			})
+		})
 	})
 }
 
@@ -410,7 +415,7 @@ func (w *Window) offerPropagation(s annotations.Span) {
 				w.fail("The other occurrences could not be looked for", err)
 				return
 			}
-			w.prop = propagation{documentID: s.DocumentID, label: s.Label, span: s, occ: occ, gen: gen}
+			w.prop = propagation{span: s, occ: occ, gen: gen}
 			here := 0
 			for _, o := range occ.Items {
 				if o.DocumentID == s.DocumentID {
@@ -431,12 +436,12 @@ func (w *Window) offerPropagation(s annotations.Span) {
 func (w *Window) propagate(corpus bool) {
 	occ := w.prop.occ
 	if !corpus {
-		occ.Items = slices.DeleteFunc(slices.Clone(occ.Items), func(o annotations.Occurrence) bool { return o.DocumentID != w.prop.documentID })
+		occ.Items = slices.DeleteFunc(slices.Clone(occ.Items), func(o annotations.Occurrence) bool { return o.DocumentID != w.prop.span.DocumentID })
 	}
 	asSuggestions := w.propBar.AsSuggestions()
 	w.app.Preferences().SetBool(prefPropagateSuggest, asSuggestions)
 	w.saving()
-	rep, err := w.history.Propagate(w.ctx, occ, w.editor(), w.prop.label, asSuggestions)
+	rep, err := w.history.Propagate(w.ctx, occ, w.editor(), w.prop.span.Label, asSuggestions)
 	if err != nil {
 		w.fail("The occurrences could not be labelled", err)
 		return
@@ -447,7 +452,7 @@ func (w *Window) propagate(corpus bool) {
 	if asSuggestions {
 		what = "suggested"
 	}
-	msg := fmt.Sprintf("%s %s as %s", upperFirst(annotations.Plural(rep.Added, "occurrence")), what, w.prop.label)
+	msg := fmt.Sprintf("%s %s as %s", upperFirst(annotations.Plural(rep.Added, "occurrence")), what, w.prop.span.Label)
 	if rep.Present > 0 {
 		msg += fmt.Sprintf(" (%d already were)", rep.Present)
 	}

@@ -305,8 +305,9 @@ func TestWorkspaceScoreThreshold(t *testing.T) {
 	}
 }
 
-// TestWorkspaceSuggestionCount: whatever reads the suggestions again (the rules editor closing, a run on
-// every document, the score threshold) updates the count in the status line.
+// TestWorkspaceSuggestionCount: reading the suggestions again (reloadAssist, which the rules editor
+// closing, a run on every document and the score threshold all end with) updates the count in the
+// status line.
 func TestWorkspaceSuggestionCount(t *testing.T) {
 	w, p, _ := newWorkspace(t)
 	ctx := context.Background()
@@ -326,8 +327,8 @@ func TestWorkspaceSuggestionCount(t *testing.T) {
 	}
 }
 
-// TestRelationPickerOrder checks the order in which r offers the spans to link to: spans outside the
-// selected one before those inside it, then the labels already linked from its label first, then
+// TestRelationPickerOrder checks the order in which r offers the spans to link to: first the labels
+// already linked from the selected span's label, then spans outside it before those inside it, then
 // the nearest.
 func TestRelationPickerOrder(t *testing.T) {
 	w, _, _ := newWorkspace(t)
