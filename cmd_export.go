@@ -182,13 +182,14 @@ func exportTo(e *env, p *annotations.Project, path string, write func(io.Writer)
 // refuseProjectFile refuses to export onto the project file or one of its journals, however path
 // spells it (relative, through a link).
 func refuseProjectFile(p *annotations.Project, path string) error {
-	if annotations.SamePath(path, p.Path()) {
+	switch own := p.OwnFile(path); own {
+	case "":
+		return nil
+	case annotations.ProjectFileItself:
 		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself.", path)}
-	}
-	if own := p.OwnFile(path); own != "" {
+	default:
 		return &annotations.Error{Message: fmt.Sprintf("Refusing to export over %s: it is %s.", path, own)}
 	}
-	return nil
 }
 
 // exportTree writes x, a tree format, to the folder or .zip at path, completely or not at all.

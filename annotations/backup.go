@@ -493,12 +493,18 @@ func (p *Project) refuseOwnFile(path, action string) error {
 // OwnFile says whether path names the project file or one of its journals (-wal, -shm, -journal),
 // however it is spelled (relative, through a link): it returns "the project file itself" or "the
 // project's write-ahead log" and so on, else "".
-func (p *Project) OwnFile(path string) string {
+func (p *Project) OwnFile(path string) string { return ProjectFile(p.path, path) }
+
+// ProjectFileItself is what ProjectFile says of the project file itself.
+const ProjectFileItself = "the project file itself"
+
+// ProjectFile is OwnFile for the project at project, which need not be open.
+func ProjectFile(project, path string) string {
 	for _, f := range []struct{ suffix, what string }{
-		{"", "the project file itself"}, {"-wal", "the project's write-ahead log"},
+		{"", ProjectFileItself}, {"-wal", "the project's write-ahead log"},
 		{"-shm", "the project's shared-memory file"}, {"-journal", "the project's journal"},
 	} {
-		if SamePath(path, p.path+f.suffix) {
+		if SamePath(path, project+f.suffix) {
 			return f.what
 		}
 	}

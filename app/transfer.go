@@ -315,13 +315,12 @@ func exportTarget(path, project string, folder bool) (string, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return "", &annotations.Error{Message: fmt.Sprintf("Cannot export to %s: the folder %s does not exist.", path, dir), Err: err}
 	}
-	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		if annotations.SamePath(path, project+suffix) {
-			if suffix == "" {
-				return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself; choose another name.", path)}
-			}
-			return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over %s, which belongs to the project; choose another name.", path)}
-		}
+	switch annotations.ProjectFile(project, path) {
+	case "":
+	case annotations.ProjectFileItself:
+		return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over the project file %s itself; choose another name.", path)}
+	default:
+		return "", &annotations.Error{Message: fmt.Sprintf("Refusing to export over %s, which belongs to the project; choose another name.", path)}
 	}
 	if fi, err := os.Stat(path); err == nil {
 		switch {
