@@ -27,6 +27,10 @@ type Options struct {
 	Docs int
 	// Spans is how many spans a document has in all, or with Shared, how many each annotator has.
 	Spans int
+	// TotalSpans, when set, replaces Spans: the corpus has that many spans in all, spread evenly
+	// over the documents (the first TotalSpans mod Docs documents have one more). With Shared, each
+	// document's share is split among its annotators.
+	TotalSpans int
 	// Annotators own the spans; default alice and bob.
 	Annotators []string
 	// MinChars and MaxChars bound a document's length in characters (before the document's number
@@ -111,6 +115,17 @@ func WriteOptions(w io.Writer, o Options) error {
 			j := min(i+r.IntN(6), len(starts)-1)
 			return span{starts[i], ends[j], labels[r.IntN(len(labels))], annotator}
 		}
+		perDoc := o.Spans
+		if o.TotalSpans > 0 {
+			perDoc = o.TotalSpans / o.Docs
+			if d < o.TotalSpans%o.Docs {
+				perDoc++
+			}
+			if o.Shared {
+				perDoc /= len(o.Annotators)
+			}
+		}
+		perDoc = min(perDoc, maxSpans(len(starts), len(o.Annotators), o.Shared))
 		l := line{ID: fmt.Sprintf("doc-%05d", d), Text: b.String()}
 		seen := map[span]bool{}
 		add := func(s span) bool {
@@ -122,12 +137,12 @@ func WriteOptions(w io.Writer, o Options) error {
 			return true
 		}
 		if o.Shared {
-			pool := make([]span, o.Spans)
+			pool := make([]span, perDoc)
 			for i := range pool {
 				pool[i] = random("")
 			}
 			for _, a := range o.Annotators {
-				for i, have := 0, 0; have < o.Spans; i++ {
+				for i, have := 0, 0; have < perDoc; i++ {
 					s := random(a)
 					if i < len(pool) && r.IntN(5) > 0 { // four in five from the shared spans
 						s = pool[i]
@@ -147,7 +162,7 @@ func WriteOptions(w io.Writer, o Options) error {
 				}
 			}
 		} else {
-			for len(l.Spans) < o.Spans {
+			for len(l.Spans) < perDoc {
 				s := random("")
 				s.Annotator = o.Annotators[r.IntN(len(o.Annotators))]
 				add(s)
@@ -164,4 +179,32 @@ func WriteOptions(w io.Writer, o Options) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// maxSpans caps a document's spans at half the distinct spans its words can take (one to six words,
+// under four labels, of each annotator), so that a request for more ends instead of drawing for ever.
+func maxSpans(words, annotators int, shared bool) int {
+	n := 0
+	for k := 1; k <= 6 && k <= words; k++ {
+		n += words - k + 1
+	}
+	n *= len(labels)
+	if !shared {
+		n *= annotators
+	}
+	return n / 2
+}
+
+// Annotators returns n annotator names: ana, ben, cleo, then annotator-04 and on.
+func Annotators(n int) []string {
+	names := []string{"ana", "ben", "cleo", "dan", "eva", "femi", "gus", "hana"}
+	out := make([]string, n)
+	for i := range out {
+		if i < len(names) {
+			out[i] = names[i]
+		} else {
+			out[i] = fmt.Sprintf("annotator-%02d", i+1)
+		}
+	}
+	return out
 }

@@ -104,3 +104,45 @@ func TestWriteOptions(t *testing.T) {
 		t.Errorf("a and b share %.2f of their spans, want about half", frac)
 	}
 }
+
+func TestTotalSpans(t *testing.T) {
+	for name, o := range map[string]Options{
+		"spread":    {Docs: 7, TotalSpans: 1003, Annotators: Annotators(3), MinChars: 1000, MaxChars: 3000},
+		"fewer":     {Docs: 10, TotalSpans: 4, Annotators: Annotators(1)},
+		"shared":    {Docs: 5, TotalSpans: 300, Annotators: Annotators(3), Shared: true},
+		"too dense": {Docs: 2, TotalSpans: 1_000_000, Annotators: Annotators(2), MinChars: 50},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteOptions(&buf, o); err != nil {
+				t.Fatal(err)
+			}
+			total, docs := 0, 0
+			annotators := map[string]bool{}
+			for _, raw := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+				var l line
+				if err := json.Unmarshal(raw, &l); err != nil {
+					t.Fatal(err)
+				}
+				docs++
+				total += len(l.Spans)
+				for _, s := range l.Spans {
+					annotators[s.Annotator] = true
+				}
+			}
+			want := o.TotalSpans
+			if name == "too dense" {
+				if total == 0 || total >= want {
+					t.Errorf("%d spans in two 50-character texts", total)
+				}
+				return
+			}
+			if docs != o.Docs || total != want || len(annotators) != len(o.Annotators) {
+				t.Errorf("%d documents, %d spans, annotators %v; want %d, %d, %d", docs, total, annotators, o.Docs, want, len(o.Annotators))
+			}
+		})
+	}
+	if got := Annotators(10); got[0] != "ana" || got[2] != "cleo" || got[9] != "annotator-10" {
+		t.Errorf("Annotators(10) = %v", got)
+	}
+}

@@ -1,20 +1,74 @@
-// Command gen writes the benchmark corpus to standard output: gen -docs 1000 -spans 100.
+// Command gen writes a synthetic project for benchmarks and scale tests: N documents of realistic
+// length with M spans over A annotators, as Tagdesk JSONL on standard output or, with -project, as a
+// project file. The same flags always give the same corpus.
+//
+//	gen -docs 100000 -spans 1000000 -annotators 3 >corpus.jsonl
+//	gen -docs 100000 -spans 1000000 -annotators 3 -project big.tagdesk
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/tagdesk/tagdesk/annotations"
+	"github.com/tagdesk/tagdesk/annotations/formats"
 	"github.com/tagdesk/tagdesk/internal/benchdata"
 )
 
 func main() {
-	docs := flag.Int("docs", 1000, "documents")
-	spans := flag.Int("spans", 100, "spans per document")
-	flag.Parse()
-	if err := benchdata.Write(os.Stdout, *docs, *spans); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	docs := fs.Int("docs", 1000, "documents")
+	spans := fs.Int("spans", 100_000, "spans in all, spread evenly over the documents")
+	annotators := fs.Int("annotators", 2, "annotators (ana, ben, cleo, …)")
+	minChars := fs.Int("min-chars", 4000, "shortest document, in characters")
+	maxChars := fs.Int("max-chars", 4000, "longest document, in characters")
+	shared := fs.Bool("shared", false, "annotators mark mostly the same spans, as for agreement")
+	status := fs.String("status", "", "every annotator's status of every document (e.g. done)")
+	project := fs.String("project", "", "write a new project file here instead of JSONL on standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *docs < 1 || *spans < 0 || *annotators < 1 || *minChars < 1 || *maxChars < *minChars {
+		return errors.New("want -docs ≥ 1, -spans ≥ 0, -annotators ≥ 1 and 1 ≤ -min-chars ≤ -max-chars")
+	}
+	o := benchdata.Options{Docs: *docs, TotalSpans: *spans, Annotators: benchdata.Annotators(*annotators),
+		MinChars: *minChars, MaxChars: *maxChars, Shared: *shared, Status: *status}
+	if *spans == 0 {
+		o.TotalSpans, o.Spans = 0, 0
+	}
+	if *project == "" {
+		return benchdata.WriteOptions(stdout, o)
+	}
+	return writeProject(*project, o)
+}
+
+// writeProject imports the corpus into a new project file, streaming it through a pipe.
+func writeProject(path string, o benchdata.Options) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists; gen writes new projects only", path)
+	}
+	ctx := context.Background()
+	p, err := annotations.Open(ctx, path, annotations.OpenOptions{Create: true})
+	if err != nil {
+		return err
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(benchdata.WriteOptions(pw, o)) }()
+	_, err = p.Import(ctx, formats.NewJSONLReader(pr, "corpus.jsonl"), annotations.ImportOptions{})
+	pr.Close()
+	if cerr := p.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
