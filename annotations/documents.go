@@ -134,12 +134,7 @@ func (p *Project) ListDocuments(ctx context.Context, q DocumentQuery) ([]Documen
 		q.Limit = 100
 	}
 	var out []DocumentEntry
-	err := eachRow(ctx, p.ro, `
-		WITH a AS (SELECT id FROM annotators WHERE name = ?)
-		SELECT d.id, d.hash, d.name, d.source_id, d.meta, d.length, d.first_line, d.created_at,
-			coalesce((SELECT status FROM statuses WHERE document_id = d.id AND annotator_id = (SELECT id FROM a)), 'new'),
-			(SELECT count(*) FROM spans WHERE document_id = d.id AND annotator_id = (SELECT id FROM a))
-		FROM documents d WHERE d.id > ? ORDER BY d.id LIMIT ?`, func(r *sql.Rows) error {
+	err := eachRow(ctx, p.ro, listDocumentsQuery, func(r *sql.Rows) error {
 		var e DocumentEntry
 		var meta, created, status string
 		err := r.Scan(&e.ID, &e.Hash, &e.Name, &e.SourceID, &meta, &e.Length, &e.FirstLine, &created, &status, &e.Spans)
@@ -152,6 +147,16 @@ func (p *Project) ListDocuments(ctx context.Context, q DocumentQuery) ([]Documen
 	}
 	return out, nil
 }
+
+// listDocumentsQuery counts each document's spans of the annotator in the index that starts with the
+// document (see TestListDocumentsUsesIndexes): the unary + keeps SQLite from taking the index of the
+// annotator's spans instead, which holds every span of theirs and made a page of 2,000 documents of a
+// project of a million spans take half a minute.
+const listDocumentsQuery = `WITH a AS (SELECT id FROM annotators WHERE name = ?)
+	SELECT d.id, d.hash, d.name, d.source_id, d.meta, d.length, d.first_line, d.created_at,
+		coalesce((SELECT status FROM statuses WHERE document_id = d.id AND annotator_id = (SELECT id FROM a)), 'new'),
+		(SELECT count(*) FROM spans WHERE document_id = d.id AND +annotator_id = (SELECT id FROM a))
+	FROM documents d WHERE d.id > ? ORDER BY d.id LIMIT ?`
 
 // Progress counts documents by one annotator's status.
 type Progress struct {

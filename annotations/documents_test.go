@@ -331,3 +331,27 @@ func TestLastDocumentUsesIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestListDocumentsUsesIndexes checks that ListDocuments counts a document's spans in the index that
+// starts with the document, which holds a few entries per document, rather than in an index of the
+// annotator's spans, which holds every span of theirs: read once per document listed, that took half
+// a minute for a page of a project of a million spans.
+func TestListDocumentsUsesIndexes(t *testing.T) {
+	p := mustOpen(t)
+	var plan []string
+	for _, s := range queryPlan(t, p, listDocumentsQuery, "alice", 0, 100) {
+		plan = append(plan, s.detail)
+		if strings.Contains(s.detail, " spans ") && !strings.Contains(s.detail, "(document_id=?)") {
+			t.Errorf("plan step %q reads spans other than by document", s.detail)
+		}
+	}
+	for _, want := range []string{
+		"SEARCH d USING INTEGER PRIMARY KEY (rowid>?)",
+		"SEARCH spans USING COVERING INDEX sqlite_autoindex_spans_1 (document_id=?)",
+		"SEARCH statuses USING PRIMARY KEY (document_id=? AND annotator_id=?)",
+	} {
+		if !slices.Contains(plan, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, strings.Join(plan, "\n"))
+		}
+	}
+}
