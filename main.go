@@ -120,19 +120,28 @@ Flags:
 
 // runGUI opens the project and runs the app until its window closes.
 func runGUI(e *env, projectFlag, annotator string) int {
+	trace := startupTrace(e)
 	p, err := openGUIProject(e, projectFlag)
 	if err != nil {
 		reportError(e, err)
 		return exitError
 	}
 	defer p.Close()
-	go p.BackupOnOpen(e.ctx) // in the background: opening never waits for it; a failure only skips it
+	if trace != nil {
+		trace.Mark("opened", "")
+	}
+	go backupOnOpen(e.ctx, p, trace)
 	if annotator == "" {
 		annotator = e.getenv("TAGDESK_ANNOTATOR")
 	}
 	fyneapp.SetMetadata(metadata())
 	a := fyneapp.NewWithID(appID)
-	w := gui.NewWindow(a, p, strings.TrimSpace(annotator))
+	var w *gui.Window
+	if trace != nil {
+		w = gui.NewTracedWindow(a, p, strings.TrimSpace(annotator), trace)
+	} else {
+		w = gui.NewWindow(a, p, strings.TrimSpace(annotator))
+	}
 	w.ShowAndRun()
 	return exitOK
 }

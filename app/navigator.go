@@ -29,6 +29,8 @@ type Navigator struct {
 	// OnSelected is called when the user picks a document.
 	OnSelected func(id int64)
 
+	onLoaded func() // called on the UI goroutine when a load has read every document (StartupTrace)
+
 	search   *keyEntry
 	progress *widget.ProgressBar
 	list     *widget.List
@@ -98,6 +100,9 @@ func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator 
 				n.progress.SetValue(n.ratio())
 				if page == 0 && first != nil {
 					first(err)
+				}
+				if last && n.onLoaded != nil {
+					n.onLoaded()
 				}
 			})
 			if last {

@@ -71,11 +71,17 @@ type Window struct {
 
 	work   pending       // background loads, for tests
 	loaded chan struct{} // closed when the first document (or none) is shown
+	trace  *StartupTrace // nil unless TraceStartup was called
 }
 
 // NewWindow returns the workspace of a on project p for annotator. An empty annotator is taken from
 // the preferences, else asked for when the window shows. Its contents load in the background.
 func NewWindow(a fyne.App, p *annotations.Project, annotator string) *Window {
+	return newWindow(a, p, annotator, nil)
+}
+
+// newWindow is NewWindow writing the events of its start-up to trace, if any.
+func newWindow(a fyne.App, p *annotations.Project, annotator string, trace *StartupTrace) *Window {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := &Window{
 		Window:  a.NewWindow("Tagdesk — " + filepath.Base(p.Path())),
@@ -86,6 +92,9 @@ func NewWindow(a fyne.App, p *annotations.Project, annotator string) *Window {
 		loaded:  make(chan struct{}),
 	}
 	w.build()
+	if trace != nil {
+		w.traceStartup(trace)
+	}
 	w.registerShortcuts()
 	w.Resize(fyne.NewSize(1280, 800))
 	if annotator == "" {
@@ -315,6 +324,7 @@ func (w *Window) signalLoaded() {
 	case <-w.loaded:
 	default:
 		close(w.loaded)
+		w.traceReady()
 	}
 }
 
