@@ -130,7 +130,6 @@ func runGUI(e *env, projectFlag, annotator string) int {
 	if trace != nil {
 		trace.Mark("opened", "")
 	}
-	go backupOnOpen(e.ctx, p, trace)
 	if annotator == "" {
 		annotator = e.getenv("TAGDESK_ANNOTATOR")
 	}
@@ -142,6 +141,12 @@ func runGUI(e *env, projectFlag, annotator string) int {
 	} else {
 		w = gui.NewWindow(a, p, strings.TrimSpace(annotator))
 	}
+	go func() {
+		// after start-up: copying a large project competes with it for the disk and the CPU
+		<-w.Loaded()
+		<-w.Listed()
+		backupOnOpen(e.ctx, p, trace)
+	}()
 	w.ShowAndRun()
 	return exitOK
 }

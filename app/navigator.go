@@ -16,8 +16,13 @@ import (
 	"github.com/tagdesk/tagdesk/annotations/agreement"
 )
 
-// navigatorPage is how many documents the navigator reads from the store at a time.
-const navigatorPage = 2000
+// The navigator reads the documents from the store in pages: a first page of more than a screen
+// holds, shown at once, then the rest in large pages, so that the UI goroutine, which adds each page
+// to the list, is not kept from drawing the workspace.
+const (
+	navigatorFirstPage = 200
+	navigatorPage      = 10000
+)
 
 // Navigator lists the project's documents with the annotator's status and span count, under a
 // progress bar and a search box that filters them fuzzily by name and first line. It reads the
@@ -29,7 +34,7 @@ type Navigator struct {
 	// OnSelected is called when the user picks a document.
 	OnSelected func(id int64)
 
-	onLoaded func() // called on the UI goroutine when a load has read every document (StartupTrace)
+	onLoaded func() // called on the UI goroutine when a load has read every document
 
 	search   *keyEntry
 	progress *widget.ProgressBar
@@ -79,24 +84,22 @@ func NewNavigator() *Navigator {
 // Load reads the annotator's documents from p in pages, off the UI goroutine, replacing what the list
 // showed. first is called on the UI goroutine once the first page is in.
 func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator string, first func(err error)) {
-	n.all, n.index, n.shown, n.marks = nil, map[int64]int{}, nil, nil
+	n.all, n.index, n.shown, n.marks, n.done = nil, map[int64]int{}, nil, nil, 0
 	load := n.loads.Add(1)
 	n.work.Go(func() {
-		pr, err := p.Progress(ctx, annotator)
 		var after int64
 		for page := 0; ; page++ {
-			var docs []annotations.DocumentEntry
-			if err == nil {
-				docs, err = p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: navigatorPage})
+			limit := navigatorPage
+			if page == 0 {
+				limit = navigatorFirstPage
 			}
-			last := err != nil || len(docs) < navigatorPage || n.loads.Load() != load
-			err := err // this page's: the loop reads the next page while fyne.Do shows this one
-			fyne.Do(func() {
+			docs, err := p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: limit})
+			last := err != nil || len(docs) < limit || n.loads.Load() != load
+			fyne.Do(func() { // the loop reads the next page meanwhile
 				if n.loads.Load() != load {
 					return // a newer load replaced this one
 				}
 				n.add(docs)
-				n.done = pr.Done
 				n.progress.SetValue(n.ratio())
 				if page == 0 && first != nil {
 					first(err)
@@ -212,10 +215,14 @@ func (n *Navigator) ratio() float64 {
 	return float64(n.done) / float64(len(n.all))
 }
 
+// add appends docs to the list and counts those done: the progress bar tells of the documents read.
 func (n *Navigator) add(docs []annotations.DocumentEntry) {
 	for _, d := range docs {
 		n.index[d.ID] = len(n.all)
 		n.all = append(n.all, d)
+		if d.Status == annotations.StatusDone {
+			n.done++
+		}
 	}
 	if n.query == "" {
 		for k := len(n.shown); k < len(n.all); k++ {
@@ -223,6 +230,9 @@ func (n *Navigator) add(docs []annotations.DocumentEntry) {
 		}
 		n.sortShown()
 		n.list.Refresh()
+		if k, ok := n.index[n.current]; ok && k >= len(n.all)-len(docs) {
+			n.SetCurrent(n.current) // the open document's row came in this page
+		}
 	} else {
 		n.filter(n.query)
 	}

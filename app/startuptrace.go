@@ -28,7 +28,7 @@ import (
 //	         raster refreshed at ready, whose pixels it asks for while it paints a frame
 //	swapped  that frame is on the screen: the UI goroutine ran a function queued while it painted the
 //	         frame, which the GLFW driver runs only after it has painted every window and swapped
-//	listed   the navigator has read every document
+//	listed   the navigator has read every document (Listed)
 //	settled  listed, and every event given to Settle has been marked
 //
 // The caller marks its own events (Mark), such as the on-open backup.
@@ -91,7 +91,6 @@ func (w *Window) traceStartup(t *StartupTrace) {
 	})
 	t.marker.Resize(fyne.NewSize(1, 1))
 	w.SetContent(container.NewStack(w.Content(), container.NewWithoutLayout(t.marker)))
-	w.nav.onLoaded = func() { t.Mark("listed", fmt.Sprintf("entries=%d", len(w.nav.all))) }
 	w.trace = t
 	t.Mark("window", "")
 }

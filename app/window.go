@@ -71,6 +71,7 @@ type Window struct {
 
 	work   pending       // background loads, for tests
 	loaded chan struct{} // closed when the first document (or none) is shown
+	listed chan struct{} // closed when the navigator has first read every document
 	trace  *StartupTrace // nil unless TraceStartup was called
 }
 
@@ -90,6 +91,7 @@ func newWindow(a fyne.App, p *annotations.Project, annotator string, trace *Star
 		history: annotations.NewHistory(p),
 		ctx:     context.Background(),
 		loaded:  make(chan struct{}),
+		listed:  make(chan struct{}),
 	}
 	w.build()
 	if trace != nil {
@@ -113,6 +115,10 @@ func newWindow(a fyne.App, p *annotations.Project, annotator string, trace *Star
 
 // Loaded is closed once the first document (or the empty workspace) is shown.
 func (w *Window) Loaded() <-chan struct{} { return w.loaded }
+
+// Listed is closed once the navigator has read every document of the project, the last part of
+// start-up.
+func (w *Window) Listed() <-chan struct{} { return w.listed }
 
 // Wait waits for the window's background work to finish (for tests).
 func (w *Window) Wait() {
@@ -139,6 +145,7 @@ func (w *Window) build() {
 
 	w.nav = NewNavigator()
 	w.nav.OnSelected = w.open
+	w.nav.onLoaded = w.signalListed
 
 	w.panel = NewLabelPanel(func(s annotations.Span) string { return excerpt(w.view.Text(s.Start, s.End), 80) })
 	w.panel.OnApply = func(label string) { w.apply(label); w.focusView() }
@@ -269,10 +276,12 @@ func (w *Window) askAnnotator(first bool) {
 }
 
 // load reads the labels, the relation types and the document list, then opens the document the
-// annotator last worked on (else the first one). In review mode it also gives the navigator each
+// annotator last worked on (else the first one). On the first load that document is read alongside
+// and shown with the list's first page, in one frame. In review mode it also gives the navigator each
 // document's agreement.
 func (w *Window) load() {
 	annotator, reviewing := w.annotator, w.review.on
+	editor, minScore, opened := w.editor(), w.minScore(), w.doc.ID != 0
 	w.work.Go(func() {
 		labels, err := w.project.Labels(w.ctx)
 		relTypes, errTypes := w.project.RelationTypes(w.ctx)
@@ -286,6 +295,11 @@ func (w *Window) load() {
 				scores = report.Documents
 			}
 		}
+		var first *opening // the last document, read here to show with the list's first page
+		if !opened && last != 0 && err2 == nil {
+			o := w.readOpening(last, editor, reviewing, minScore)
+			first = &o
+		}
 		fyne.Do(func() {
 			if err != nil || err2 != nil {
 				w.fail("The project could not be read", errors.Join(err, err2))
@@ -298,6 +312,10 @@ func (w *Window) load() {
 			w.nav.Load(w.ctx, w.project, w.editor(), func(err error) {
 				if err != nil {
 					w.fail("The document list could not be read", err)
+				}
+				if first != nil && w.doc.ID == 0 {
+					w.show(*first) // in the same frame as the first page
+					return
 				}
 				id := last // opened even when it is not in the first page of the list
 				if w.doc.ID != 0 {
@@ -317,6 +335,17 @@ func (w *Window) load() {
 			})
 		})
 	})
+}
+
+func (w *Window) signalListed() {
+	select {
+	case <-w.listed:
+	default:
+		close(w.listed)
+		if w.trace != nil {
+			w.trace.Mark("listed", fmt.Sprintf("entries=%d", len(w.nav.all)))
+		}
+	}
 }
 
 func (w *Window) signalLoaded() {
@@ -341,53 +370,74 @@ func (w *Window) open(id int64) {
 	w.stopPropagation()
 	editor, reviewing, minScore := w.editor(), w.review.on, w.minScore()
 	w.work.Go(func() {
-		doc, err := w.project.Document(w.ctx, id)
-		var s string
-		var spans []annotations.Span
-		var state annotations.Status
-		var rd annotations.ReviewDocument
-		if err == nil {
-			s, err = w.project.Text(w.ctx, id)
-		}
-		if err == nil {
-			spans, err = w.project.Spans(w.ctx, id, editor)
-		}
-		if err == nil {
-			state, err = w.project.Status(w.ctx, id, editor)
-		}
-		if err == nil && reviewing {
-			rd, err = w.project.ReviewDocument(w.ctx, id)
-		}
-		var assist assistData
-		if err == nil {
-			assist, err = w.readAssist(id, editor, minScore)
-		}
-		seg, finder := text.Segment(s), text.NewFinder(s) // the slow part of opening, done here
-		fyne.Do(func() {
-			defer w.signalLoaded()
-			if err != nil {
-				w.fail("The document could not be opened", err)
-				return
-			}
-			if reviewing != w.review.on {
-				return // the mode changed meanwhile, and opened the document again
-			}
-			w.doc, w.spans, w.state = doc, spans, state
-			w.review.editing = false
-			w.view.SetSegmentedDocument(s, seg, spans)
-			w.showAssist(assist)
-			w.find.SetFinder(finder)
-			w.panel.SetSpans(w.view.Spans(), 0)
-			w.nav.SetCurrent(id)
-			w.SetTitle(fmt.Sprintf("Tagdesk — %s — %s", doc.Name, filepath.Base(w.project.Path())))
-			w.focusView()
-			w.selectionChanged()
-			w.saved.SetText("")
-			if reviewing {
-				w.openedInReview(rd)
-			}
-		})
+		o := w.readOpening(id, editor, reviewing, minScore)
+		fyne.Do(func() { w.show(o) })
 	})
+}
+
+// opening is what opening a document reads, off the UI goroutine, for show.
+type opening struct {
+	id        int64
+	reviewing bool // read for review mode
+	doc       annotations.Document
+	text      string
+	seg       *text.Segments
+	finder    *text.Finder
+	spans     []annotations.Span
+	state     annotations.Status
+	review    annotations.ReviewDocument
+	assist    assistData
+	err       error
+}
+
+// readOpening reads document id for editor (in review mode when reviewing); it runs off the UI
+// goroutine.
+func (w *Window) readOpening(id int64, editor string, reviewing bool, minScore float64) opening {
+	o := opening{id: id, reviewing: reviewing}
+	o.doc, o.err = w.project.Document(w.ctx, id)
+	if o.err == nil {
+		o.text, o.err = w.project.Text(w.ctx, id)
+	}
+	if o.err == nil {
+		o.spans, o.err = w.project.Spans(w.ctx, id, editor)
+	}
+	if o.err == nil {
+		o.state, o.err = w.project.Status(w.ctx, id, editor)
+	}
+	if o.err == nil && reviewing {
+		o.review, o.err = w.project.ReviewDocument(w.ctx, id)
+	}
+	if o.err == nil {
+		o.assist, o.err = w.readAssist(id, editor, minScore)
+	}
+	o.seg, o.finder = text.Segment(o.text), text.NewFinder(o.text) // the slow part of opening, done here
+	return o
+}
+
+// show shows the document o read, on the UI goroutine.
+func (w *Window) show(o opening) {
+	defer w.signalLoaded()
+	if o.err != nil {
+		w.fail("The document could not be opened", o.err)
+		return
+	}
+	if o.reviewing != w.review.on {
+		return // the mode changed meanwhile, and opened the document again
+	}
+	w.doc, w.spans, w.state = o.doc, o.spans, o.state
+	w.review.editing = false
+	w.view.SetSegmentedDocument(o.text, o.seg, o.spans)
+	w.showAssist(o.assist)
+	w.find.SetFinder(o.finder)
+	w.panel.SetSpans(w.view.Spans(), 0)
+	w.nav.SetCurrent(o.id)
+	w.SetTitle(fmt.Sprintf("Tagdesk — %s — %s", o.doc.Name, filepath.Base(w.project.Path())))
+	w.focusView()
+	w.selectionChanged()
+	w.saved.SetText("")
+	if o.reviewing {
+		w.openedInReview(o.review)
+	}
 }
 
 // reloadSpans reads the open document's spans and status again (after an undo, say). In review mode

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -778,5 +779,50 @@ func TestWorkspaceNote(t *testing.T) {
 				t.Errorf("the undo left %d open", w.doc.ID)
 			}
 		})
+	}
+}
+
+// TestWorkspaceOpensLastDocumentOfALaterPage opens a project with more documents than the navigator's
+// first page, the last worked on among the last: the window shows it, the navigator ends with every
+// document, counts those done and scrolls to the open one when its page comes in, and Listed closes.
+func TestWorkspaceOpensLastDocumentOfALaterPage(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := openProject(t)
+	ctx := context.Background()
+	n := 2*navigatorFirstPage + 50
+	if _, err := p.Import(ctx, &manyDocs{n: n}, annotations.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := p.ListDocuments(ctx, annotations.DocumentQuery{Limit: n})
+	if err != nil || len(docs) != n {
+		t.Fatalf("the project lists %d documents, %v; want %d", len(docs), err, n)
+	}
+	for _, st := range []struct {
+		k      int
+		status annotations.Status
+	}{{10, annotations.StatusDone}, {n - 20, annotations.StatusDone}, {n - 5, annotations.StatusInProgress}} {
+		if err := p.SetStatus(ctx, docs[st.k].ID, "alice", st.status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := docs[n-5]
+	w := openWindow(t, a, p, "alice")
+	select {
+	case <-w.Listed():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the navigator did not list every document")
+	}
+	w.Wait()
+	if w.doc.ID != last.ID || w.nav.current != last.ID {
+		t.Errorf("the window opened %d and the navigator marks %d, want %s", w.doc.ID, w.nav.current, last.Name)
+	}
+	if got := len(w.nav.Entries()); got != n {
+		t.Errorf("the navigator lists %d documents, want %d", got, n)
+	}
+	if w.nav.done != 2 || w.nav.progress.Value != 2/float64(n) {
+		t.Errorf("the navigator counts %d done (progress %v), want 2", w.nav.done, w.nav.progress.Value)
+	}
+	if w.nav.list.GetScrollOffset() == 0 {
+		t.Error("the navigator did not scroll to the open document, which came in its second page")
 	}
 }
