@@ -26,6 +26,23 @@ func mustOpenAt(tb testing.TB, path string) *Project {
 	return p
 }
 
+// allDocuments returns every document of p in id order, with what a list entry leaves out.
+func allDocuments(tb testing.TB, p *Project) []Document {
+	tb.Helper()
+	ctx := context.Background()
+	entries, err := p.ListDocuments(ctx, DocumentQuery{Limit: 1000})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	docs := make([]Document, len(entries))
+	for i, e := range entries {
+		if docs[i], err = p.Document(ctx, e.ID); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return docs
+}
+
 // planStep is one row of SQLite's EXPLAIN QUERY PLAN.
 type planStep struct {
 	parent int

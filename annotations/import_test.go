@@ -39,7 +39,7 @@ func TestImportNormalisesAndRemaps(t *testing.T) {
 			if rep.Documents != 1 || rep.Spans != 1 {
 				t.Fatalf("report %+v", rep)
 			}
-			docs, _ := p.ListDocuments(ctx, DocumentQuery{})
+			docs := allDocuments(t, p)
 			stored, _ := p.Text(ctx, docs[0].ID)
 			if stored != tt.wantText {
 				t.Errorf("stored text %q, want %q", stored, tt.wantText)
@@ -73,7 +73,7 @@ func TestImportSameTextTwice(t *testing.T) {
 	if !equalReports(rep, want) {
 		t.Errorf("report %+v, want %+v", rep, want)
 	}
-	docs, _ := p.ListDocuments(ctx, DocumentQuery{})
+	docs := allDocuments(t, p)
 	if len(docs) != 1 || docs[0].Name != "first" || docs[0].SourceID != "a1" || string(docs[0].Meta) != `{"source":"AFP"}` {
 		t.Errorf("documents %+v: want one, keeping the first name, id and meta", docs)
 	}

@@ -254,7 +254,7 @@ func TestMergeDocumentsAndTimes(t *testing.T) {
 	if rep.Total.Documents != 1 || rep.Total.DocumentsPresent != 1 {
 		t.Errorf("report %+v", rep.Total)
 	}
-	docs, _ := p.ListDocuments(ctx, DocumentQuery{})
+	docs := allDocuments(t, p)
 	if len(docs) != 2 || docs[0].Name != "here" || docs[1].Name != "new one" || docs[1].SourceID != "s2" ||
 		string(docs[1].Meta) != `{"source":"AFP"}` || docs[1].CreatedAt.Year() == 2026 && docs[1].CreatedAt.Month() == 3 {
 		t.Errorf("documents %+v", docs)
