@@ -14,9 +14,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/tagdesk/tagdesk/annotations"
-	"github.com/tagdesk/tagdesk/annotations/formats"
 	"github.com/tagdesk/tagdesk/internal/benchdata"
+	"github.com/tagdesk/tagdesk/internal/benchproject"
 )
 
 func main() {
@@ -53,22 +52,10 @@ func run(args []string, stdout io.Writer) error {
 	return writeProject(*project, o)
 }
 
-// writeProject imports the corpus into a new project file, streaming it through a pipe.
+// writeProject imports the corpus into a new project file.
 func writeProject(path string, o benchdata.Options) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s exists; gen writes new projects only", path)
 	}
-	ctx := context.Background()
-	p, err := annotations.Open(ctx, path, annotations.OpenOptions{Create: true})
-	if err != nil {
-		return err
-	}
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(benchdata.WriteOptions(pw, o)) }()
-	_, err = p.Import(ctx, formats.NewJSONLReader(pr, "corpus.jsonl"), annotations.ImportOptions{})
-	pr.Close()
-	if cerr := p.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return benchproject.Make(context.Background(), path, o)
 }
