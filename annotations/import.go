@@ -320,6 +320,7 @@ type importer struct {
 	pending []layerKey        // of documents the import added, not yet reconciled
 	added   map[int64]bool    // the documents the import added
 	early   map[layerKey]bool // the layers reconciled early
+	flushed map[int64]bool    // the documents of those layers
 	current int64             // the document of the last record written
 	renamed renames
 
@@ -416,7 +417,7 @@ func (b *noticeBook) sentences() []string {
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
 	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{},
-		added: map[int64]bool{}, early: map[layerKey]bool{}}
+		added: map[int64]bool{}, early: map[layerKey]bool{}, flushed: map[int64]bool{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
@@ -724,12 +725,19 @@ func (im *importer) reconcile(ctx context.Context, rep *ImportReport) error {
 
 // flush reconciles the layers of documents the import added, read so far, and forgets them.
 func (im *importer) flush(rep *ImportReport) error {
+	var applied []string // annotators whose spans of the document went in
 	for _, k := range im.pending {
-		if err := im.apply(im.layerOf[k], rep); err != nil {
+		l := im.layerOf[k]
+		l.fresh = !im.flushed[k.docID] && !slices.Contains(applied, l.annotator)
+		if err := im.apply(l, rep); err != nil {
 			return err
 		}
+		applied = append(applied, l.annotator)
 		delete(im.layerOf, k)
 		im.early[k] = true
+	}
+	for _, k := range im.pending {
+		im.flushed[k.docID] = true
 	}
 	im.pending = im.pending[:0]
 	return nil

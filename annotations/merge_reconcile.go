@@ -60,7 +60,10 @@ type layer struct {
 	file      string // for the report, and its stem for a conflict's name
 	// union adds the spans without comparing: spans given no annotator of their own (import's
 	// --annotator) join that annotator's whatever they hold.
-	union     bool
+	union bool
+	// fresh says the project holds no span of the document under the annotator's name: it was just
+	// added, and no other layer of it went there. Reconciling does not look.
+	fresh     bool
 	spans     map[spanKey]incomingSpan
 	order     []spanKey // as they came, for a stable order of insertion
 	relations []incomingRelation
@@ -212,7 +215,7 @@ func (r *reconciler) apply(l *layer) (layerResult, error) {
 			return res, err
 		}
 		var have map[spanKey]string
-		if id != 0 {
+		if id != 0 && !l.fresh {
 			if have, err = r.spansOf(l.docID, id); err != nil {
 				return res, err
 			}
