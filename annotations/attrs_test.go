@@ -2,8 +2,13 @@ package annotations
 
 import (
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/tagdesk/tagdesk/annotations/text"
+	"github.com/tagdesk/tagdesk/assets"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -163,6 +168,9 @@ func FuzzDeriveAttrs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, start, end int) {
 		doc := []rune(s)
+		if start >= 0 && end <= len(doc) && start < end {
+			sameCues(t, doc, start, end)
+		}
 		for _, l := range labels {
 			a := DeriveAttrs(l.Attributes, doc, start, end)
 			if v, ok := a["value"].(float64); ok && (math.IsNaN(v) || math.IsInf(v, 0)) {
@@ -170,4 +178,42 @@ func FuzzDeriveAttrs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sameCues checks that the cue context of [start, end) built from the words around the span, as
+// DeriveAttrs builds it, is the one built from the whole text's words, as an import builds it.
+func sameCues(t *testing.T, doc []rune, start, end int) {
+	t.Helper()
+	whole := newCueContext(doc, text.Words(string(doc)), start, end)
+	around := newCueContext(doc, nil, start, end)
+	if !reflect.DeepEqual(whole, around) {
+		t.Fatalf("span %d–%d of %q:\naround %+v\nwhole  %+v", start, end, string(doc), around, whole)
+	}
+}
+
+// TestWordsAround checks the segmentation of a stretch around a span against the whole text's, on
+// the sample articles and on texts made to trip it: long words, no white space, combining marks
+// and prepended marks beside spaces, flags, CRLF.
+func TestWordsAround(t *testing.T) {
+	docs := map[string]string{
+		"long words":    strings.Repeat("anticonstitutionnellement ", 40),
+		"no space":      strings.Repeat("environ1.100pertes", 30),
+		"marks":         strings.Repeat("plus de \u0301 40 e\u0301te\u0301 \u0600 123 \u0D4E ക്ഷ 🇺🇦🇫🇷 ", 20),
+		"crlf and nbsp": strings.Repeat("selon\r\nl’état-major, environ\u00a01.100 «\u202fpertes\u202f» ", 20),
+		"short":         "1.100",
+	}
+	for _, s := range assets.Samples() {
+		docs[s.Name] = s.Text
+	}
+	r := rand.New(rand.NewPCG(8, 8))
+	for name, s := range docs {
+		t.Run(name, func(t *testing.T) {
+			doc := []rune(s)
+			for range 300 {
+				start := r.IntN(len(doc))
+				end := start + 1 + r.IntN(min(40, len(doc)-start))
+				sameCues(t, doc, start, end)
+			}
+		})
+	}
 }

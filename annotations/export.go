@@ -1,8 +1,10 @@
 package annotations
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,8 +36,8 @@ type ExportDocument struct {
 }
 
 // Export calls fn with each document the query selects, in id order, one at a time: memory does not
-// grow with the project. fn must not keep the document after it returns: Export reuses it. Without any filter every document is exported, also those nobody annotated;
-// with a filter, only documents where some selected annotator passes it. All of it reads one
+// grow with the project. fn must not keep the document after it returns: Export reuses it. Without
+// any filter every document is exported, also those nobody annotated; with a filter, only documents where some selected annotator passes it. All of it reads one
 // consistent snapshot of the project, whatever is written meanwhile.
 func (p *Project) Export(ctx context.Context, q ExportQuery, fn func(*ExportDocument) error) error {
 	if q.Status != "" {
@@ -45,10 +47,80 @@ func (p *Project) Export(ctx context.Context, q ExportQuery, fn func(*ExportDocu
 		}
 		q.Status = s
 	}
-	return p.read(ctx, func(tx *sql.Tx) error { return export(ctx, tx, q, fn) })
+	return p.read(ctx, func(tx *sql.Tx) error { return exportAhead(ctx, tx, q, fn) })
 }
 
-func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocument) error) error {
+// exportAhead is export with the reading on a goroutine of its own: while fn writes documents
+// (formats spend about as long writing a document as SQLite takes to read it), the next are read, so
+// that an export uses two cores. Documents are handed over in chunks of buffers, back in use once fn
+// has returned: a hand-over per document would cost more in waking goroutines than it saves.
+func exportAhead(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocument) error) error {
+	const chunk, chunks = 32, 3
+	free := make(chan []ExportDocument, chunks)
+	for range chunks {
+		free <- make([]ExportDocument, chunk)
+	}
+	ready := make(chan []ExportDocument, chunks)
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		defer close(ready)
+		var cur []ExportDocument // the chunk being filled, its first n filled
+		n := 0
+		send := func() error {
+			if n > 0 {
+				select {
+				case ready <- cur[:n]:
+				case <-stop:
+					return errStopped
+				}
+			}
+			return nil
+		}
+		err := export(ctx, tx, q, func(filled *ExportDocument) (*ExportDocument, error) {
+			if filled != nil {
+				n++
+			}
+			if cur == nil || n == len(cur) {
+				if err := send(); err != nil {
+					return nil, err
+				}
+				select {
+				case cur = <-free:
+					n = 0
+				case <-stop:
+					return nil, errStopped
+				}
+			}
+			return &cur[n], nil
+		})
+		if err == nil {
+			err = send()
+		}
+		done <- err
+	}()
+	for docs := range ready {
+		for i := range docs {
+			if err := fn(&docs[i]); err != nil {
+				close(stop)
+				for range ready {
+				}
+				<-done
+				return err
+			}
+		}
+		free <- docs[:chunk]
+	}
+	return <-done
+}
+
+// errStopped ends the reading of exportAhead once its writing has failed.
+var errStopped = errors.New("export stopped")
+
+// export reads the documents q selects into buffers that next gives: next(nil) gives the first, and
+// next(filled) hands a document over and gives the buffer for the next one, whose slices export
+// reuses.
+func export(ctx context.Context, tx *sql.Tx, q ExportQuery, next func(filled *ExportDocument) (*ExportDocument, error)) error {
 	universe, err := exportAnnotators(ctx, tx, q.Annotators)
 	if err != nil {
 		return err
@@ -59,7 +131,13 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		return err
 	}
 
-	docs, err := tx.QueryContext(ctx, selectDocument+` ORDER BY id`)
+	// Without a filter every document is given: its text comes with it, without a query of its own.
+	docsQuery := selectDocument + ` ORDER BY id`
+	if !filtered {
+		docsQuery = `SELECT d.id, d.hash, d.name, d.source_id, d.meta, d.length, d.first_line, d.created_at, t.text
+			FROM documents d JOIN texts t ON t.document_id = d.id ORDER BY d.id`
+	}
+	docs, err := tx.QueryContext(ctx, docsQuery)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -71,11 +149,19 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		return err
 	}
 	defer statuses.close()
-	spans, err := newCursor(ctx, tx, selectSpan+` ORDER BY s.document_id, s.start, s."end", l.position, a.name`,
-		func(r *sql.Rows) (Span, error) { return scanSpan(r) }, func(s Span) int64 { return s.DocumentID })
+	// The spans come in the order of the unique index, without joins: names and the order of labels
+	// come from the few rows of annotators and labels, and each document's spans are sorted below.
+	names, err := newSpanNames(ctx, tx)
 	if err != nil {
 		return err
 	}
+	spanRows, err := newCursor(ctx, tx, `SELECT s.id, s.document_id, s.annotator_id, s.label_id, s.start, s."end", s.note,
+		s.attrs, s.created_at, s.updated_at FROM spans s ORDER BY s.document_id, s.start, s."end"`,
+		names.scan, func(s Span) int64 { return s.DocumentID })
+	if err != nil {
+		return err
+	}
+	spans := readAhead(spanRows) // the most rows by far: read and scanned beside the rest
 	defer spans.close()
 	relations, err := newCursor(ctx, tx, selectRelation+` ORDER BY r.document_id, r.id`,
 		func(r *sql.Rows) (Relation, error) { return scanRelation(r) }, func(r Relation) int64 { return r.DocumentID })
@@ -89,13 +175,23 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 	}
 	defer textStmt.Close()
 
-	var ed ExportDocument
+	ed, err := next(nil)
+	if err != nil {
+		return err
+	}
+	index := 0
 	for docs.Next() {
-		d, err := scanDocument(docs)
+		var text string
+		var d Document
+		if filtered {
+			d, err = scanDocument(docs)
+		} else {
+			d, err = scanDocument(textScanner{docs, &text})
+		}
 		if err != nil {
 			return err
 		}
-		ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Relations: ed.Relations[:0], Statuses: map[string]Status{}, Index: ed.Index, Total: total}
+		*ed = ExportDocument{Document: d, Spans: ed.Spans[:0], Relations: ed.Relations[:0], Statuses: map[string]Status{}, Total: total}
 
 		all := map[string]Status{} // every annotator's status here
 		if err := statuses.each(d.ID, func(s statusRow) { all[s.annotator] = s.status }); err != nil {
@@ -128,6 +224,7 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		}
 		slices.Sort(ed.Annotators)
 		ed.Spans = slices.DeleteFunc(ed.Spans, func(s Span) bool { return !included[s.Annotator] })
+		names.sort(ed.Spans)
 		if err := relations.each(d.ID, func(r Relation) {
 			if included[r.Annotator] {
 				ed.Relations = append(ed.Relations, r)
@@ -135,16 +232,86 @@ func export(ctx context.Context, tx *sql.Tx, q ExportQuery, fn func(*ExportDocum
 		}); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		if err := textStmt.QueryRowContext(ctx, d.ID).Scan(&ed.Text); err != nil {
-			return fmt.Errorf("export: text of document %d: %w", d.ID, err)
+		ed.Text = text
+		if filtered {
+			if err := textStmt.QueryRowContext(ctx, d.ID).Scan(&ed.Text); err != nil {
+				return fmt.Errorf("export: text of document %d: %w", d.ID, err)
+			}
 		}
-		ed.Index++
-		if err := fn(&ed); err != nil {
+		index++
+		ed.Index = index
+		if ed, err = next(ed); err != nil {
 			return err
 		}
 	}
 	return docs.Err()
 }
+
+// spanNames names the annotators and labels of span rows read by id, and orders spans as the
+// project does: by start, end, label (in panel order), then annotator.
+type spanNames struct {
+	annotators map[int64]string
+	labels     map[int64]string
+	position   map[string]int
+}
+
+func newSpanNames(ctx context.Context, q querier) (*spanNames, error) {
+	n := &spanNames{annotators: map[int64]string{}, labels: map[int64]string{}, position: map[string]int{}}
+	err := eachRow(ctx, q, `SELECT id, name FROM annotators`, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		n.annotators[id] = name
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	err = eachRow(ctx, q, `SELECT id, name, position FROM labels`, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		var position int
+		err := r.Scan(&id, &name, &position)
+		n.labels[id], n.position[name] = name, position
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return n, nil
+}
+
+// scan reads a span row of annotator and label ids.
+func (n *spanNames) scan(r *sql.Rows) (Span, error) {
+	var s Span
+	var annotator, label int64
+	var attrs, created, updated string
+	if err := r.Scan(&s.ID, &s.DocumentID, &annotator, &label, &s.Start, &s.End, &s.Note, &attrs, &created, &updated); err != nil {
+		return s, fmt.Errorf("span: %w", err)
+	}
+	s.Annotator, s.Label = n.annotators[annotator], n.labels[label]
+	var err error
+	if s.Attrs, err = parseAttrs(attrs); err != nil {
+		return s, fmt.Errorf("span %d: %w", s.ID, err)
+	}
+	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
+	return s, nil
+}
+
+func (n *spanNames) sort(spans []Span) {
+	slices.SortFunc(spans, func(a, b Span) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End),
+			cmp.Compare(n.position[a.Label], n.position[b.Label]), strings.Compare(a.Annotator, b.Annotator))
+	})
+}
+
+// textScanner scans a document row followed by its text.
+type textScanner struct {
+	rows *sql.Rows
+	text *string
+}
+
+func (t textScanner) Scan(dest ...any) error { return t.rows.Scan(append(dest, t.text)...) }
 
 // exportCount returns how many documents export gives for q, in the same snapshot: the documents
 // where some selected annotator has the status asked for (a missing status row means new), or,
@@ -256,6 +423,85 @@ func (c *cursor[T]) each(id int64, fn func(T)) error {
 }
 
 func (c *cursor[T]) close() { c.rows.Close() }
+
+// aheadCursor reads a cursor's rows on a goroutine of its own, handing them over in batches of a
+// few hundred: a hand-over per document costs more in waking goroutines than reading the rows.
+type aheadCursor[T any] struct {
+	batches chan aheadBatch[T]
+	stop    chan struct{}
+	docID   func(T) int64
+	cur     aheadBatch[T]
+	ok      bool // cur has rows not consumed yet
+}
+
+type aheadBatch[T any] struct {
+	rows []T
+	err  error // after the rows
+}
+
+func readAhead[T any](c *cursor[T]) *aheadCursor[T] {
+	const batch = 512
+	a := &aheadCursor[T]{batches: make(chan aheadBatch[T], 8), stop: make(chan struct{}), docID: c.docID}
+	go func() {
+		defer close(a.batches)
+		defer c.close()
+		for c.ok {
+			b := aheadBatch[T]{rows: make([]T, 0, batch)}
+			for c.ok && len(b.rows) < batch && b.err == nil {
+				b.rows = append(b.rows, c.cur)
+				b.err = c.advance()
+			}
+			select {
+			case a.batches <- b:
+			case <-a.stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	a.advance()
+	return a
+}
+
+// advance makes cur the next batch that has rows, or the error that ends them.
+func (a *aheadCursor[T]) advance() {
+	for {
+		a.cur, a.ok = <-a.batches
+		if !a.ok || len(a.cur.rows) > 0 || a.cur.err != nil {
+			return
+		}
+	}
+}
+
+// each calls fn with every row of document id, skipping rows of earlier documents.
+func (a *aheadCursor[T]) each(id int64, fn func(T)) error {
+	for a.ok {
+		for len(a.cur.rows) > 0 {
+			r := a.cur.rows[0]
+			if a.docID(r) > id {
+				return nil
+			}
+			if a.docID(r) == id {
+				fn(r)
+			}
+			a.cur.rows = a.cur.rows[1:]
+		}
+		if a.cur.err != nil {
+			return a.cur.err
+		}
+		a.advance()
+	}
+	return nil
+}
+
+// close stops the reading and waits until the goroutine has closed the rows.
+func (a *aheadCursor[T]) close() {
+	close(a.stop)
+	for range a.batches {
+	}
+}
 
 // statusRow is one annotator's status of one document.
 type statusRow struct {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // exportFixture: three documents; alice finished a and started b, bob started a, c is untouched.
@@ -147,5 +148,30 @@ func TestExportSnapshot(t *testing.T) {
 	}
 	if docs, _ := p.ListDocuments(ctx, DocumentQuery{}); len(docs) != 3 || docs[2].Name != "late" {
 		t.Errorf("the writes during the export were lost: %+v", docs)
+	}
+}
+
+// TestParseStoredTime checks the fast reading of stored times against time.Parse, on times as
+// stored and on texts that are not, which must fall back to time.Parse's answer.
+func TestParseStoredTime(t *testing.T) {
+	ins := []string{
+		"2026-11-25T04:15:24.123456789Z", "2024-02-29T23:59:59.000000000Z", "0001-01-01T00:00:00.000000000Z",
+		"2023-02-29T10:00:00.000000000Z", "2026-04-31T10:00:00.000000000Z", "2026-13-01T10:00:00.000000000Z",
+		"2026-11-25T24:00:00.000000000Z", "2026-11-25T04:60:00.000000000Z", "2026-11-25T04:15:60.000000000Z",
+		"2026-11-25T04:15:24.12345678xZ", "2026-11-25T04:15:24Z", "2026-11-25T04:15:24.5Z", "2026-11-25 04:15:24.123456789Z",
+		"2026-11-25T04:15:24.123456789+01:00", "", "garbage",
+	}
+	for _, in := range ins {
+		want, _ := time.Parse(time.RFC3339Nano, in)
+		if got := parseTime(in); !got.Equal(want) || got.Location() != want.Location() {
+			t.Errorf("parseTime(%q) = %v, time.Parse gives %v", in, got, want)
+		}
+	}
+	now := time.Now()
+	for i := range 1000 {
+		tm := now.Add(time.Duration(i) * 7919 * time.Hour).Add(time.Duration(i) * time.Nanosecond)
+		if got, ok := parseStoredTime(formatTime(tm)); !ok || !got.Equal(tm) {
+			t.Fatalf("parseStoredTime(%q) = %v, %v", formatTime(tm), got, ok)
+		}
 	}
 }

@@ -37,6 +37,8 @@ type Record struct {
 	// Notices count what else the reader could not keep or had to change (predictions, discontinuous
 	// spans split, attributes), by notice; the import report gives each with the places it was met.
 	Notices map[Notice]int
+
+	prep *recordPrep // the import's work on the record done ahead, if any
 }
 
 // documentName is the name of the document a record adds: its name, else its id, else FILE:LINE.
@@ -197,7 +199,9 @@ func (p *Project) Import(ctx context.Context, r RecordReader, opts ImportOptions
 		return rep, err
 	}
 	defer im.close()
-	err = eachRecord(ctx, r, &im.errs, "import", func(rec *Record) error {
+	ahead := prefetch(r, im.labels.withAttributes())
+	defer ahead.close()
+	err = eachRecord(ctx, ahead, &im.errs, "import", func(rec *Record) error {
 		rep.Records++
 		return im.add(rec, &rep)
 	})
@@ -309,6 +313,16 @@ type importer struct {
 	// the spans and statuses read, by document and annotator, reconciled once every record is read
 	layers  []*layer
 	layerOf map[layerKey]*layer
+	// Layers of documents the import added cannot conflict with the project's work: they are
+	// reconciled as soon as the input moves on to another document, so that memory holds the spans
+	// of a document, not those of the whole input. The spans of a layer reconciled early that come
+	// again later join what it brought, as they would have joined it.
+	pending []layerKey        // of documents the import added, not yet reconciled
+	added   map[int64]bool    // the documents the import added
+	early   map[layerKey]bool // the layers reconciled early
+	flushed map[int64]bool    // the documents of those layers
+	current int64             // the document of the last record written
+	renamed renames
 
 	labelsAdded []string
 	attrs       importAttrs // attribute definitions the import added
@@ -402,7 +416,8 @@ func (b *noticeBook) sentences() []string {
 }
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
-	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{}}
+	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{},
+		added: map[int64]bool{}, early: map[layerKey]bool{}, flushed: map[int64]bool{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
@@ -435,6 +450,7 @@ func placeProblem(rs RecordSpan, orig *text.Index) string {
 
 // preparedSpan is a record span checked and carried into the normalised text.
 type preparedSpan struct {
+	index      int // in the record's spans
 	start, end int
 	label      string
 	annotator  string
@@ -448,8 +464,9 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	bad := func(format string, args ...any) {
 		im.errs.add(&ImportError{File: rec.File, Line: rec.Line, Reason: fmt.Sprintf(format, args...)})
 	}
-	if reason := textProblem(rec.Text); reason != "" {
-		bad("%s", reason)
+	pre := rec.prepared()
+	if pre.problem != "" {
+		bad("%s", pre.problem)
 		return nil
 	}
 	meta, err := compactMeta(rec.Meta)
@@ -457,9 +474,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		bad("meta %s", err)
 		return nil
 	}
-	normText, m := text.Normalize(rec.Text)
-	orig := text.NewIndex(rec.Text)
-	normLen := utf8.RuneCountInString(normText)
+	normText, m, orig, normLen := pre.norm, pre.m, pre.orig, pre.doc.Length
 
 	spans := make([]preparedSpan, 0, len(rec.Spans))
 	ok := true
@@ -513,7 +528,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		if rs.Attrs != nil && attrs == nil {
 			attrs = Attrs{} // given none: derive none
 		}
-		spans = append(spans, preparedSpan{start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note), attrs})
+		spans = append(spans, preparedSpan{i, start, end, rs.Label, annotator, byDefault, cleanNote(rs.Note), attrs})
 	}
 	for i, rr := range rec.Relations {
 		if reason := im.relationProblem(rr, rec.Spans, spans, ok); reason != "" {
@@ -544,18 +559,27 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 		return nil // keep checking the rest, write nothing
 	}
 
-	d, added, err := im.p.insertDocument(im.ctx, im.tx, newDocument(rec.documentName(), rec.ID, meta, normText), normText)
+	doc := pre.doc
+	doc.Name, doc.SourceID, doc.Meta = rec.documentName(), rec.ID, meta
+	d, added, err := im.p.insertDocument(im.ctx, im.rec.q, doc, normText)
 	if err != nil {
 		return err
 	}
+	if d.ID != im.current {
+		if err := im.flush(rep); err != nil {
+			return err
+		}
+		im.current = d.ID
+	}
 	if added {
+		im.added[d.ID] = true
 		rep.Documents++
 		if d.Length == 0 {
 			im.emptyDocs.add(1, rec)
 		}
 		if rec.ID != "" {
 			var shared bool
-			err := im.tx.QueryRowContext(im.ctx, sharedIDQuery, rec.ID, d.ID).Scan(&shared)
+			err := im.rec.q.QueryRowContext(im.ctx, sharedIDQuery, rec.ID, d.ID).Scan(&shared)
 			if err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
@@ -569,8 +593,7 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	im.notices.record(rec)
 	now := formatTime(im.p.now())
 	keys := make([]spanKey, len(spans)) // of spans, for the relations
-	var runes []rune                    // the normalised text, once a span needs its attributes derived
-	var words []text.Range              // and its words
+	runes := pre.runes                  // the normalised text, once a span needs its attributes derived
 	for i, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
@@ -582,11 +605,20 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			if err := im.defineAttrs(s.label, s.attrs); err != nil {
 				return err
 			}
+			if l, _ := im.labels.byName(s.label); im.early[layerKey{d.ID, s.annotator, s.byDefault}] && len(l.Attributes) > 0 {
+				// an earlier record may have brought this span without values, derived then
+				in.replaces = formatAttrs(DeriveAttrs(l.Attributes, []rune(normText), s.start, s.end))
+			}
 		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
 			if runes == nil {
-				runes, words = []rune(normText), text.Words(normText)
+				runes = []rune(normText)
 			}
-			in.attrs, in.derived = formatAttrs(deriveAttrs(l.Attributes, runes, words, s.start, s.end)), true
+			cues := func() *cueContext { return newCueContext(runes, nil, s.start, s.end) }
+			if pre.cues != nil && pre.cues[s.index] != nil {
+				made := pre.cues[s.index]
+				cues = func() *cueContext { return made }
+			}
+			in.attrs, in.derived = formatAttrs(deriveAttrs(l.Attributes, runes, s.start, s.end, cues)), true
 		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
 		if !l.add(keys[i], in) {
@@ -663,31 +695,65 @@ func (im *importer) layer(docID int64, annotator string, byDefault bool, file st
 	k := layerKey{docID, annotator, byDefault}
 	l := im.layerOf[k]
 	if l == nil {
-		l = newLayer(docID, annotator, file, byDefault)
+		l = newLayer(docID, annotator, file, byDefault || im.early[k])
 		im.layerOf[k] = l
-		im.layers = append(im.layers, l)
+		if im.added[docID] {
+			im.pending = append(im.pending, k)
+		} else {
+			im.layers = append(im.layers, l)
+		}
 	}
 	return l
 }
 
 // reconcile brings every layer read into the project, in the order they were met.
 func (im *importer) reconcile(ctx context.Context, rep *ImportReport) error {
-	var renamed renames
+	if err := im.flush(rep); err != nil {
+		return err
+	}
 	for _, l := range im.layers {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res, err := im.rec.apply(l)
-		if err != nil {
+		if err := im.apply(l, rep); err != nil {
 			return err
 		}
-		rep.Spans += res.added
-		rep.SpansPresent += res.present
-		rep.Relations += res.relationsAdded
-		rep.RelationsPresent += res.relationsPresent
-		renamed.add(l, res)
 	}
-	rep.Renamed = append([]Renamed{}, renamed...)
+	rep.Renamed = append([]Renamed{}, im.renamed...)
+	return nil
+}
+
+// flush reconciles the layers of documents the import added, read so far, and forgets them.
+func (im *importer) flush(rep *ImportReport) error {
+	var applied []string // annotators whose spans of the document went in
+	for _, k := range im.pending {
+		l := im.layerOf[k]
+		l.fresh = !im.flushed[k.docID] && !slices.Contains(applied, l.annotator)
+		if err := im.apply(l, rep); err != nil {
+			return err
+		}
+		applied = append(applied, l.annotator)
+		delete(im.layerOf, k)
+		im.early[k] = true
+	}
+	for _, k := range im.pending {
+		im.flushed[k.docID] = true
+	}
+	im.pending = im.pending[:0]
+	return nil
+}
+
+// apply reconciles l and counts what it did.
+func (im *importer) apply(l *layer, rep *ImportReport) error {
+	res, err := im.rec.apply(l)
+	if err != nil {
+		return err
+	}
+	rep.Spans += res.added
+	rep.SpansPresent += res.present
+	rep.Relations += res.relationsAdded
+	rep.RelationsPresent += res.relationsPresent
+	im.renamed.add(l, res)
 	return nil
 }
 

@@ -286,6 +286,17 @@ func (c *labelCache) add(ctx context.Context, q querier, l Label) (int64, error)
 }
 
 // byName returns the label called name.
+// withAttributes returns the names of the labels that have attributes, as a set of its own.
+func (c *labelCache) withAttributes() map[string]bool {
+	names := map[string]bool{}
+	for _, l := range c.set {
+		if len(l.Attributes) > 0 {
+			names[l.Name] = true
+		}
+	}
+	return names
+}
+
 func (c *labelCache) byName(name string) (Label, bool) {
 	for _, l := range c.set {
 		if l.Name == name {

@@ -48,6 +48,9 @@ type incomingSpan struct {
 	attrs            string // stored form
 	derived          bool   // the attributes were derived, not given: they fill no span's
 	created, updated string // stored form
+	// replaces, for given attributes, is what the import derived for the same span when an earlier
+	// record brought it: given values replace those as they replace none (see importer.flush)
+	replaces string
 }
 
 // layer is one annotator's incoming spans and status of one document.
@@ -57,7 +60,10 @@ type layer struct {
 	file      string // for the report, and its stem for a conflict's name
 	// union adds the spans without comparing: spans given no annotator of their own (import's
 	// --annotator) join that annotator's whatever they hold.
-	union     bool
+	union bool
+	// fresh says the project holds no span of the document under the annotator's name: it was just
+	// added, and no other layer of it went there. Reconciling does not look.
+	fresh     bool
 	spans     map[spanKey]incomingSpan
 	order     []spanKey // as they came, for a stable order of insertion
 	relations []incomingRelation
@@ -146,17 +152,18 @@ type reconciler struct {
 	p   *Project
 	ctx context.Context
 	tx  *sql.Tx
+	q   *preparedTx // tx, for the statements run once per layer
 
-	existing, insert, fillNote, fillAttrs, findAnnotator, insertRelation *sql.Stmt
-	annotators                                                           map[string]int64
-	annotatorsAdded                                                      []string
+	existing, insert, fillNote, fillAttrs, findAnnotator, insertRelation, replaceAttrs *sql.Stmt
+	annotators                                                                         map[string]int64
+	annotatorsAdded                                                                    []string
 }
 
 // existingSpansQuery lists an annotator's spans of a document.
 const existingSpansQuery = `SELECT start, "end", label_id, note FROM spans WHERE document_id = ? AND +annotator_id = ?`
 
 func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, error) {
-	r := &reconciler{p: p, ctx: ctx, tx: tx, annotators: map[string]int64{}}
+	r := &reconciler{p: p, ctx: ctx, tx: tx, q: newPreparedTx(tx), annotators: map[string]int64{}}
 	for _, s := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -168,6 +175,8 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&r.fillAttrs, `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
 			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs = '{}'`},
+		{&r.replaceAttrs, `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
+			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs IN ('{}', ?)`},
 		{&r.fillNote, `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
 			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`},
 		{&r.findAnnotator, `SELECT id FROM annotators WHERE name = ?`},
@@ -188,7 +197,8 @@ func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, e
 }
 
 func (r *reconciler) close() {
-	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.fillAttrs, r.findAnnotator, r.insertRelation} {
+	r.q.close()
+	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.fillAttrs, r.findAnnotator, r.insertRelation, r.replaceAttrs} {
 		if s != nil {
 			s.Close()
 		}
@@ -205,7 +215,7 @@ func (r *reconciler) apply(l *layer) (layerResult, error) {
 			return res, err
 		}
 		var have map[spanKey]string
-		if id != 0 {
+		if id != 0 && !l.fresh {
 			if have, err = r.spansOf(l.docID, id); err != nil {
 				return res, err
 			}
@@ -227,7 +237,7 @@ func (r *reconciler) apply(l *layer) (layerResult, error) {
 				return res, err
 			}
 		}
-		if err := r.write(l, id, add, fill, &res); err != nil {
+		if err := r.write(l, id, have, add, fill, &res); err != nil {
 			return res, err
 		}
 		if err := r.writeRelations(l, id, &res); err != nil {
@@ -274,7 +284,7 @@ func missing(l *layer, have map[spanKey]string) (add, fill []spanKey) {
 	return add, fill
 }
 
-func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerResult) error {
+func (r *reconciler) write(l *layer, id int64, have map[spanKey]string, add, fill []spanKey, res *layerResult) error {
 	for _, k := range add {
 		s := l.spans[k]
 		out, err := r.insert.ExecContext(r.ctx, l.docID, id, k.label, k.start, k.end, s.note, s.attrs, s.created, s.updated)
@@ -296,12 +306,20 @@ func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerRe
 		}
 	}
 	// The same span with no attribute values gets the values the source gave it, as with notes; spans
-	// just added have theirs already.
+	// just added have theirs already (they were not in have).
 	for _, k := range l.order {
-		if s := l.spans[k]; id != 0 && s.attrs != "{}" && !s.derived {
-			if _, err := r.fillAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end); err != nil {
-				return fmt.Errorf("reconcile: fill attributes: %w", err)
-			}
+		s := l.spans[k]
+		if _, existed := have[k]; !existed || id == 0 || s.attrs == "{}" || s.derived {
+			continue
+		}
+		var err error
+		if s.replaces != "" {
+			_, err = r.replaceAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end, s.replaces)
+		} else {
+			_, err = r.fillAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end)
+		}
+		if err != nil {
+			return fmt.Errorf("reconcile: fill attributes: %w", err)
 		}
 	}
 	// An annotator who got spans has started the document, unless the source says how far they got.
@@ -312,7 +330,7 @@ func (r *reconciler) write(l *layer, id int64, add, fill []spanKey, res *layerRe
 	if id == 0 || status == "" {
 		return nil
 	}
-	changed, err := r.p.advanceStatus(r.ctx, r.tx, l.docID, id, status)
+	changed, err := r.p.advanceStatus(r.ctx, r.q, l.docID, id, status)
 	res.statusChanged = changed
 	return err
 }

@@ -11,9 +11,8 @@ import (
 	"github.com/tagdesk/tagdesk/internal/benchdata"
 )
 
-// The budgets of the foundation: importing and exporting 100,000 spans (1,000 articles of about
-// 4,000 characters, 100 spans each), compared in .ci/bench-sqlite with the sqlite3 shell doing the
-// same work.
+// Import and export of 100,000 spans (1,000 articles of about 4,000 characters, 100 spans each), in
+// process: the budgets of a million spans beside the sqlite3 shell are measured by .ci/bench-scale.
 const (
 	benchDocs     = 1000
 	benchSpansDoc = 100
