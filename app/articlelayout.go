@@ -185,10 +185,11 @@ func (l *articleLayout) hit(i int, x float32) (caret, under int) {
 	return l.seg.ClusterStart(c), under
 }
 
-// measurer measures text at one size and caches the advance of every cluster it has seen, for all
-// documents: text measurement is the slow part of a first layout.
+// measurer measures text at one size and style and caches the advance of every cluster it has seen,
+// for all documents: text measurement is the slow part of a first layout.
 type measurer struct {
 	size   float32
+	style  fyne.TextStyle
 	height float32
 	mu     sync.Mutex
 	runes  map[rune]float32
@@ -197,17 +198,27 @@ type measurer struct {
 
 var (
 	measurersMu sync.Mutex
-	measurers   = map[float32]*measurer{}
+	measurers   = map[measurerKey]*measurer{}
 )
 
-func measurerFor(size float32) *measurer {
+type measurerKey struct {
+	size  float32
+	style fyne.TextStyle
+}
+
+// measurerFor returns the measurer of regular text of size.
+func measurerFor(size float32) *measurer { return styledMeasurer(size, fyne.TextStyle{}) }
+
+// styledMeasurer returns the measurer of text of size in style.
+func styledMeasurer(size float32, style fyne.TextStyle) *measurer {
 	measurersMu.Lock()
 	defer measurersMu.Unlock()
-	m := measurers[size]
+	k := measurerKey{size, style}
+	m := measurers[k]
 	if m == nil {
-		m = &measurer{size: size, runes: map[rune]float32{}, multi: map[string]float32{}}
-		m.height = fyne.MeasureText("Ag", size, fyne.TextStyle{}).Height
-		measurers[size] = m
+		m = &measurer{size: size, style: style, runes: map[rune]float32{}, multi: map[string]float32{}}
+		m.height = fyne.MeasureText("Ag", size, style).Height
+		measurers[k] = m
 	}
 	return m
 }
@@ -224,11 +235,11 @@ func (m *measurer) advance(rs []rune) float32 {
 		var w float32
 		switch {
 		case r == '\t':
-			w = 4 * fyne.MeasureText(" ", m.size, fyne.TextStyle{}).Width
+			w = 4 * fyne.MeasureText(" ", m.size, m.style).Width
 		case r < ' ' || r == 0x85 || r == 0x2028 || r == 0x2029:
 			w = 0
 		default:
-			w = fyne.MeasureText(string(r), m.size, fyne.TextStyle{}).Width
+			w = fyne.MeasureText(string(r), m.size, m.style).Width
 		}
 		m.runes[r] = w
 		return w
@@ -237,7 +248,7 @@ func (m *measurer) advance(rs []rune) float32 {
 	if w, ok := m.multi[s]; ok {
 		return w
 	}
-	w := fyne.MeasureText(s, m.size, fyne.TextStyle{}).Width
+	w := fyne.MeasureText(s, m.size, m.style).Width
 	if s == "\r\n" {
 		w = 0
 	}

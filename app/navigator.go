@@ -6,12 +6,12 @@ import (
 	"maps"
 	"slices"
 	"sync/atomic"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/tagdesk/tagdesk/annotations"
 	"github.com/tagdesk/tagdesk/annotations/agreement"
@@ -41,20 +41,22 @@ type Navigator struct {
 	progress *widget.ProgressBar
 	list     *widget.List
 
-	all     []annotations.DocumentEntry // every document read so far, in id order
-	index   map[int64]int               // document id to position in all
-	shown   []int                       // positions in all that the list shows, in order
-	marks   map[int][]int               // matched characters of each shown document (by position in all)
-	current int64
-	done    int
-	query   string
-	gen     int                       // counts filter runs, so that an old one's result is dropped
-	loads   atomic.Int64              // counts loads, so that an old one stops (typing does not stop a load)
-	work    pending                   // background loads and filters, for tests
-	syncing bool                      // the list's selection is being set from code
-	review  bool                      // the statuses are the gold layer's: review's words for them
-	scores  map[int64]agreement.Value // agreement per document, shown in review mode
-	worst   bool                      // without a search, list the lowest agreement first
+	all      []annotations.DocumentEntry // every document read so far, in id order
+	index    map[int64]int               // document id to position in all
+	docs     docIndex                    // what the search matches in all, and recent results
+	shown    []int                       // positions in all that the list shows, in order
+	shownFor string                      // the search whose matches shown holds, to mark their letters
+	fitWidth float32                     // the list's width the rows' first lines were fitted to
+	current  int64
+	done     int
+	query    string
+	gen      atomic.Int64              // counts filter runs, so that an old one stops and its result is dropped
+	loads    atomic.Int64              // counts loads, so that an old one stops (typing does not stop a load)
+	work     pending                   // background loads and filters, for tests
+	syncing  bool                      // the list's selection is being set from code
+	review   bool                      // the statuses are the gold layer's: review's words for them
+	scores   map[int64]agreement.Value // agreement per document, shown in review mode
+	worst    bool                      // without a search, list the lowest agreement first
 }
 
 // NewNavigator returns an empty navigator.
@@ -85,7 +87,9 @@ func NewNavigator() *Navigator {
 // Load reads the annotator's documents from p in pages, off the UI goroutine, replacing what the list
 // showed. first is called on the UI goroutine once the first page is in.
 func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator string, first func(err error)) {
-	n.all, n.index, n.shown, n.marks = nil, map[int64]int{}, nil, nil
+	n.all, n.index, n.shown, n.shownFor = nil, map[int64]int{}, nil, ""
+	n.docs.reset()
+	n.gen.Add(1) // a running search's result is about the documents listed before
 	load := n.loads.Add(1)
 	n.done = 0 // add counts them
 	n.work.Go(func() {
@@ -177,6 +181,7 @@ func (n *Navigator) Update(e annotations.DocumentEntry) {
 		n.progress.SetValue(n.ratio())
 	}
 	n.all[k] = e
+	n.docs.set(k, e)
 	n.list.RefreshItem(slices.Index(n.shown, k))
 }
 
@@ -249,6 +254,7 @@ func (n *Navigator) add(docs []annotations.DocumentEntry) {
 			n.done++
 		}
 	}
+	n.docs.add(docs)
 	if n.query == "" {
 		for k := len(n.shown); k < len(n.all); k++ {
 			n.shown = append(n.shown, k)
@@ -263,43 +269,38 @@ func (n *Navigator) add(docs []annotations.DocumentEntry) {
 	}
 }
 
-// source is what the fuzzy search matches: a document's name, then its first line.
-type source []annotations.DocumentEntry
-
-func (s source) String(i int) string { return s[i].Name + "\n" + s[i].FirstLine }
-func (s source) Len() int            { return len(s) }
-
-// filter shows the documents matching q, best first, computed off the UI goroutine.
+// filter shows the documents matching q, best first (as fuzzy.FindFrom over every document's name
+// and first line orders them), computed off the UI goroutine. A newer filter stops an older one.
 func (n *Navigator) filter(q string) {
 	n.query = q
-	n.gen++
-	gen := n.gen
+	gen := n.gen.Add(1)
 	if q == "" {
 		n.shown = make([]int, len(n.all))
 		for k := range n.shown {
 			n.shown[k] = k
 		}
 		n.sortShown()
-		n.marks = nil
+		n.shownFor = ""
 		n.list.Refresh()
 		n.SetCurrent(n.current)
 		return
 	}
-	docs := n.all
+	search := n.docs.search(q)
 	n.work.Go(func() {
-		matches := fuzzy.FindFrom(q, source(docs))
-		shown := make([]int, len(matches))
-		marks := make(map[int][]int, len(matches))
-		for i, m := range matches {
-			shown[i] = m.Index
-			marks[m.Index] = m.MatchedIndexes
+		r := search.run(func() bool { return n.gen.Load() != gen })
+		if r == nil {
+			return // a newer filter replaced this one
 		}
 		fyne.Do(func() {
-			if gen != n.gen {
+			n.docs.keep(search, r)
+			if gen != n.gen.Load() {
 				return
 			}
-			n.shown, n.marks = shown, marks
-			n.list.ScrollToTop()
+			n.shown = r.order
+			if n.shownFor != q {
+				n.shownFor = q
+				n.list.ScrollToTop() // a new search, not more documents for the same one
+			}
 			n.list.Refresh()
 			n.SetCurrent(n.current)
 		})
@@ -324,12 +325,10 @@ func (n *Navigator) key(ev *fyne.KeyEvent) bool {
 func (n *Navigator) length() int { return len(n.shown) }
 
 func (n *Navigator) newRow() fyne.CanvasObject {
-	name := widget.NewRichText()
-	name.Truncation = fyne.TextTruncateEllipsis
+	name := widget.NewRichText() // fitted to its width by updateRow, as is line
 	state := widget.NewLabel("in progress · 0")
 	state.Importance = widget.LowImportance
 	line := widget.NewLabel("first line")
-	line.Truncation = fyne.TextTruncateEllipsis
 	line.SizeName = theme.SizeNameCaptionText
 	return container.NewVBox(container.NewBorder(nil, nil, nil, state, name), line)
 }
@@ -345,9 +344,6 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	name := top.Objects[0].(*widget.RichText)
 	state := top.Objects[1].(*widget.Label)
 	line := box.Objects[1].(*widget.Label)
-	marks := n.marks[k]
-	name.Segments = emphasise(e.Name, marks)
-	name.Refresh()
 	status := statusText(e.Status)
 	if n.review {
 		status = reviewText(e.Status)
@@ -362,7 +358,67 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		state.Importance = widget.LowImportance
 	}
 	state.Refresh()
-	line.SetText(e.FirstLine)
+	// The name and the first line are fitted to the row here: a label or rich text that truncates
+	// shapes its whole text anew for that each time a row comes into view, which made scrolling the
+	// list miss its frames.
+	th := n.Theme()
+	pad := th.Size(theme.SizeNameInnerPadding)
+	n.fitWidth = n.list.Size().Width
+	nameWidth := top.Size().Width - state.MinSize().Width - th.Size(theme.SizeNamePadding) - 2*pad
+	name.Segments = fitSegments(emphasise(e.Name, n.docs.marks(n.shownFor, k)), nameWidth, th.Size(theme.SizeNameText))
+	name.Refresh()
+	line.SetText(fitWidth(e.FirstLine, box.Size().Width-2*pad, th.Size(theme.SizeNameCaptionText)))
+}
+
+// fitWidth returns s, or the longest start of s with an ellipsis after it, that fits in width, in
+// regular text of size (see fitSegments).
+func fitWidth(s string, width, size float32) string {
+	return fitSegments([]widget.RichTextSegment{&widget.TextSegment{Text: s}}, width, size)[0].(*widget.TextSegment).Text
+}
+
+// fitSegments returns segs, or their longest start with an ellipsis after it, that fits in width as
+// the advances of their characters in their styles at size add up; combining marks and format
+// characters take no room. It returns segs as they are if one is not a text segment or width is 0.
+func fitSegments(segs []widget.RichTextSegment, width, size float32) []widget.RichTextSegment {
+	if width <= 0 {
+		return segs
+	}
+	var w float32
+	cutSeg, cutAt := 0, 0 // where the longest start that fits with an ellipsis ends
+	for i, seg := range segs {
+		t, ok := seg.(*widget.TextSegment)
+		if !ok {
+			return segs
+		}
+		m := styledMeasurer(size, t.Style.TextStyle)
+		ellipsis := m.advance([]rune{'…'})
+		for at, r := range t.Text {
+			if w+ellipsis <= width {
+				cutSeg, cutAt = i, at
+			}
+			if !unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) {
+				w += m.advance([]rune{r})
+			}
+			if w > width {
+				out := slices.Clone(segs[:cutSeg+1])
+				last := *out[cutSeg].(*widget.TextSegment)
+				last.Text = last.Text[:cutAt] + "…"
+				out[cutSeg] = &last
+				return out
+			}
+		}
+	}
+	return segs
+}
+
+// Resize lays the navigator out at size, and fits the rows' first lines again when the list's width
+// changed.
+func (n *Navigator) Resize(size fyne.Size) {
+	n.BaseWidget.Resize(size)
+	if w := n.list.Size().Width; w != n.fitWidth {
+		n.fitWidth = w
+		n.list.Refresh()
+	}
 }
 
 // emphasise returns s as rich text segments with the bytes at marks in bold.
