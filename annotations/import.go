@@ -321,8 +321,10 @@ type importer struct {
 	added   map[int64]bool    // the documents the import added
 	early   map[layerKey]bool // the layers reconciled early
 	flushed map[int64]bool    // the documents of those layers
-	current int64             // the document of the last record written
-	renamed renames
+	// redefined are the labels whose attribute definitions the import changed
+	redefined map[string]bool
+	current   int64 // the document of the last record written
+	renamed   renames
 
 	labelsAdded []string
 	attrs       importAttrs // attribute definitions the import added
@@ -417,7 +419,8 @@ func (b *noticeBook) sentences() []string {
 
 func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOptions) (*importer, error) {
 	im := &importer{p: p, ctx: ctx, tx: tx, opts: opts, layerOf: map[layerKey]*layer{}, attrs: importAttrs{},
-		added: map[int64]bool{}, early: map[layerKey]bool{}, flushed: map[int64]bool{}}
+		added: map[int64]bool{}, early: map[layerKey]bool{}, flushed: map[int64]bool{},
+		redefined: map[string]bool{}}
 	var err error
 	if im.labels, err = loadLabels(ctx, tx); err != nil {
 		return nil, err
@@ -610,15 +613,14 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 				in.replaces = formatAttrs(DeriveAttrs(l.Attributes, []rune(normText), s.start, s.end))
 			}
 		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
-			if runes == nil {
-				runes = []rune(normText)
+			if pre.derived != nil && pre.derived[s.index] != "" && !im.redefined[s.label] {
+				in.attrs, in.derived = pre.derived[s.index], true
+			} else {
+				if runes == nil {
+					runes = []rune(normText)
+				}
+				in.attrs, in.derived = formatAttrs(DeriveAttrs(l.Attributes, runes, s.start, s.end)), true
 			}
-			cues := func() *cueContext { return newCueContext(runes, nil, s.start, s.end) }
-			if pre.cues != nil && pre.cues[s.index] != nil {
-				made := pre.cues[s.index]
-				cues = func() *cueContext { return made }
-			}
-			in.attrs, in.derived = formatAttrs(deriveAttrs(l.Attributes, runes, s.start, s.end, cues)), true
 		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)
 		if !l.add(keys[i], in) {

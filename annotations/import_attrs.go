@@ -113,6 +113,7 @@ func (im *importer) defineAttrs(label string, a Attrs) error {
 	if err := validateAttributes(l); err != nil {
 		return err
 	}
+	im.redefined[label] = true // values derived ahead with the old definitions no longer hold
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE labels SET attributes = ? WHERE id = ?`, attributesJSON(l.Attributes), l.ID); err != nil {
 		return fmt.Errorf("import: attributes of label %q: %w", label, err)
 	}

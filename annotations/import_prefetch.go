@@ -22,14 +22,15 @@ type recordPrep struct {
 	orig    *text.Index
 	doc     Document // hash, length and first line of norm
 	runes   []rune   // norm, when a span's attribute values are to be derived
-	// cues are the cue contexts of the spans of rec.Spans (by index) whose values are to be derived,
-	// nil where none was made ahead
-	cues []*cueContext
+	// derived are the attribute values (stored form) derived for the spans of rec.Spans (by index)
+	// given none, with the definitions their labels had when the import began; "" where none were
+	derived []string
 }
 
-// prepare does rec's work ahead. derive tells which labels have attributes, to derive values for
-// their spans given none; labels that gain attributes later get theirs derived by add.
-func prepare(rec *Record, derive map[string]bool) *recordPrep {
+// prepare does rec's work ahead. derive holds the attribute definitions of the labels that have
+// some, to derive values for their spans given none; labels whose definitions change during the
+// import get theirs derived again by add.
+func prepare(rec *Record, derive map[string][]Attribute) *recordPrep {
 	pre := &recordPrep{problem: textProblem(rec.Text)}
 	if pre.problem != "" {
 		return pre
@@ -40,7 +41,7 @@ func prepare(rec *Record, derive map[string]bool) *recordPrep {
 	var want []int // the spans to derive for, with their places in the normalised text
 	var places [][2]int
 	for i, rs := range rec.Spans {
-		if rs.Attrs != nil || !derive[rs.Label] || placeProblem(rs, pre.orig) != "" {
+		if rs.Attrs != nil || derive[rs.Label] == nil || placeProblem(rs, pre.orig) != "" {
 			continue
 		}
 		start, end := pre.m.Start(rs.Start), pre.m.End(rs.End)
@@ -53,13 +54,15 @@ func prepare(rec *Record, derive map[string]bool) *recordPrep {
 		return pre
 	}
 	pre.runes = []rune(pre.norm)
-	pre.cues = make([]*cueContext, len(rec.Spans))
+	pre.derived = make([]string, len(rec.Spans))
 	var words []text.Range // nil: segment around each span alone, with the same result
 	if len(want)*(cueBefore+cueAfter) > len(pre.runes) {
 		words = text.Words(pre.norm) // dense: segment the whole text once
 	}
 	for k, i := range want {
-		pre.cues[i] = newCueContext(pre.runes, words, places[k][0], places[k][1])
+		start, end := places[k][0], places[k][1]
+		cues := func() *cueContext { return newCueContext(pre.runes, words, start, end) }
+		pre.derived[i] = formatAttrs(deriveAttrs(derive[rec.Spans[i].Label], pre.runes, start, end, cues))
 	}
 	return pre
 }
@@ -87,7 +90,7 @@ type prefetched struct {
 
 // prefetch reads r ahead, up to 64 records, preparing each for the labels in derive (read only).
 // The caller must call close.
-func prefetch(r RecordReader, derive map[string]bool) *prefetcher {
+func prefetch(r RecordReader, derive map[string][]Attribute) *prefetcher {
 	const ahead = 64
 	f := &prefetcher{order: make(chan chan prefetched, ahead), stop: make(chan struct{})}
 	type job struct {

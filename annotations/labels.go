@@ -286,15 +286,16 @@ func (c *labelCache) add(ctx context.Context, q querier, l Label) (int64, error)
 }
 
 // byName returns the label called name.
-// withAttributes returns the names of the labels that have attributes, as a set of its own.
-func (c *labelCache) withAttributes() map[string]bool {
-	names := map[string]bool{}
+// withAttributes returns the attribute definitions of the labels that have some, by name, as a copy
+// of its own.
+func (c *labelCache) withAttributes() map[string][]Attribute {
+	defs := map[string][]Attribute{}
 	for _, l := range c.set {
 		if len(l.Attributes) > 0 {
-			names[l.Name] = true
+			defs[l.Name] = slices.Clone(l.Attributes)
 		}
 	}
-	return names
+	return defs
 }
 
 func (c *labelCache) byName(name string) (Label, bool) {
