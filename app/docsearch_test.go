@@ -50,9 +50,47 @@ func trickyEntries() []annotations.DocumentEntry {
 // queryAlphabet is what random queries are made of: letters of the documents and their case folds.
 var queryAlphabet = []rune("aeiknrsKREShkv42 -_./\n\x00\u212AſßẞσςΣΣıİiIéÉe\u0301ХхаАКк🇺\xff" + "\uFFFD")
 
-// checkSearch checks that x's search for q gives what fuzzy.FindFrom over all of x's documents
-// gives: the same documents in the same order with the same scores, and the same matched bytes.
-func checkSearch(t *testing.T, x *docIndex, q string, stale bool) {
+// wantSearch returns what a search for q over docs lists, worked out the plain way: fuzzy.FindFrom
+// over the names, then the positions of the other documents whose first line holds q, ascending,
+// with where (in characters) each first holds it.
+func wantSearch(q string, docs []annotations.DocumentEntry) (names fuzzy.Matches, lines, at []int) {
+	hay := make([]string, len(docs))
+	for k, d := range docs {
+		hay[k] = d.Name
+	}
+	names = fuzzy.Find(q, hay)
+	named := map[int]bool{}
+	for _, m := range names {
+		named[m.Index] = true
+	}
+	for k, d := range docs {
+		if i := holdsAt(d.FirstLine, q); i >= 0 && !named[k] {
+			lines, at = append(lines, k), append(at, i)
+		}
+	}
+	return names, lines, at
+}
+
+// holdsAt returns the first character of line from which the characters of q follow, each equal to
+// the line's under foldRune, or -1.
+func holdsAt(line, q string) int {
+	l, qr := []rune(line), []rune(q)
+	for i := 0; i+len(qr) <= len(l); i++ {
+		j := 0
+		for j < len(qr) && foldRune(l[i+j]) == foldRune(qr[j]) {
+			j++
+		}
+		if j == len(qr) {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkSearch checks that x's search for q over docs (the documents x holds) gives what wantSearch
+// gives: the same documents in the same order, the names with the same scores and the same matched
+// bytes, and the first lines held where they first hold q.
+func checkSearch(t *testing.T, x *docIndex, docs []annotations.DocumentEntry, q string, stale bool) {
 	t.Helper()
 	s := x.search(q)
 	r := s.run(func() bool { return stale })
@@ -63,37 +101,52 @@ func checkSearch(t *testing.T, x *docIndex, q string, stale bool) {
 		return
 	}
 	x.keep(s, r)
-	want := fuzzy.Find(q, x.hay)
+	names, lines, at := wantSearch(q, docs)
 	got := make([]string, len(r.order))
 	for i, k := range r.order {
-		got[i] = fmt.Sprintf("%d:%d", k, r.scores[i])
+		if i < len(r.scores) {
+			got[i] = fmt.Sprintf("%d:%d", k, r.scores[i])
+		} else {
+			got[i] = fmt.Sprintf("%d:line", k)
+		}
 	}
-	wantS := make([]string, len(want))
-	for i, m := range want {
-		wantS[i] = fmt.Sprintf("%d:%d", m.Index, m.Score)
+	var want []string
+	for _, m := range names {
+		want = append(want, fmt.Sprintf("%d:%d", m.Index, m.Score))
 	}
-	if !slices.Equal(got, wantS) {
-		t.Fatalf("%q over %d documents (base %v): got position:score %v, fuzzy.FindFrom gives %v", q, len(x.hay), baseQuery(s), head(got), head(wantS))
+	for _, k := range lines {
+		want = append(want, fmt.Sprintf("%d:line", k))
 	}
-	for _, m := range want[:min(len(want), 40)] {
+	if !slices.Equal(got, want) {
+		t.Fatalf("%q over %d documents (base %v, line base %v): got position:score %v, want %v", q, len(x.hay), baseQuery(s.base), baseQuery(s.lineBase), head(got), head(want))
+	}
+	for _, m := range names[:min(len(names), 40)] {
 		if marks := x.marks(q, m.Index); !slices.Equal(marks, m.MatchedIndexes) {
 			t.Fatalf("%q: document %d marks bytes %v, fuzzy.FindFrom %v", q, m.Index, marks, m.MatchedIndexes)
 		}
 	}
+	for i, k := range lines[:min(len(lines), 40)] {
+		line := docs[k].FirstLine
+		start, end := lineMatch(q, line)
+		if a, b := utf8.RuneCountInString(line[:max(start, 0)]), utf8.RuneCountInString(line[:max(end, 0)]); start < 0 || a != at[i] || b != at[i]+utf8.RuneCountInString(q) {
+			t.Fatalf("%q: document %d's first line %q holds it at bytes [%d, %d), want characters [%d, %d)", q, k, line, start, end, at[i], at[i]+utf8.RuneCountInString(q))
+		}
+	}
 }
 
-func baseQuery(s docSearch) any {
-	if s.base == nil {
+func baseQuery(r *docResult) any {
+	if r == nil {
 		return nil
 	}
-	return fmt.Sprintf("%q of %d", s.base.query, s.base.upto)
+	return fmt.Sprintf("%q of %d", r.query, r.upto)
 }
 
 func head(s []string) []string { return s[:min(len(s), 12)] }
 
 // TestDocSearchMatchesFuzzy runs sequences of queries as people type them (growing one character at
 // a time, backspaced, edited in the middle, replaced) and random ones over documents that arrive
-// page by page and change, and checks each result against fuzzy.FindFrom over every document.
+// page by page and change, and checks each result against fuzzy.FindFrom over every name followed by
+// the other documents whose first line holds the query, found character by character.
 func TestDocSearchMatchesFuzzy(t *testing.T) {
 	corpora := map[string]struct {
 		docs  []annotations.DocumentEntry
@@ -106,6 +159,7 @@ func TestDocSearchMatchesFuzzy(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(c.docs))))
 			var x docIndex
+			docs := slices.Clone(c.docs) // as x holds them, renamed
 			loaded := len(c.docs) / 2
 			x.add(c.docs[:loaded])
 			randomQuery := func() string {
@@ -135,7 +189,7 @@ func TestDocSearchMatchesFuzzy(t *testing.T) {
 				case k < 8 && len(words) > 0: // a word of a document, typed a character at a time
 					w := []rune(words[r.IntN(len(words))])
 					for i := range w {
-						checkSearch(t, &x, string(w[:i+1]), false)
+						checkSearch(t, &x, docs[:loaded], string(w[:i+1]), false)
 					}
 					q = string(w)
 				default:
@@ -147,20 +201,23 @@ func TestDocSearchMatchesFuzzy(t *testing.T) {
 				switch r.IntN(20) {
 				case 0: // the next page of documents, searched for the same query as the last
 					if loaded < len(c.docs) {
-						checkSearch(t, &x, q, false)
+						checkSearch(t, &x, docs[:loaded], q, false)
 						next := min(len(c.docs), loaded+1+r.IntN(len(c.docs)/4+1))
-						x.add(c.docs[loaded:next])
+						x.add(docs[loaded:next])
 						loaded = next
 					}
-				case 1: // a document renamed
+				case 1: // a document renamed, or its first line changed
 					k := r.IntN(loaded)
-					e := c.docs[k]
-					e.Name = randomQuery() + " " + e.Name
-					x.set(k, e)
+					if r.IntN(2) == 0 {
+						docs[k].Name = randomQuery() + " " + docs[k].Name
+					} else {
+						docs[k].FirstLine += " " + randomQuery()
+					}
+					x.set(k, docs[k])
 				case 2: // the query typed faster than the search: the search stops and is not kept
-					checkSearch(t, &x, q, true)
+					checkSearch(t, &x, docs[:loaded], q, true)
 				}
-				checkSearch(t, &x, q, false)
+				checkSearch(t, &x, docs[:loaded], q, false)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"unicode"
 
@@ -26,9 +27,9 @@ const (
 )
 
 // Navigator lists the project's documents with the annotator's status and span count, under a
-// progress bar and a search box that filters them fuzzily by name and first line. It reads the
-// documents from the store page by page in the background, so a project of 100,000 documents shows
-// its first rows at once.
+// progress bar and a search box that filters them: fuzzily by name, and by the words typed in their
+// first lines. It reads the documents from the store page by page in the background, so a project
+// of 100,000 documents shows its first rows at once.
 type Navigator struct {
 	widget.BaseWidget
 
@@ -269,8 +270,9 @@ func (n *Navigator) add(docs []annotations.DocumentEntry) {
 	}
 }
 
-// filter shows the documents matching q, best first (as fuzzy.FindFrom over every document's name
-// and first line orders them), computed off the UI goroutine. A newer filter stops an older one.
+// filter shows the documents matching q (see docIndex): those whose name fuzzy matches, best first
+// as fuzzy.FindFrom over every name orders them, then those whose first line holds q, computed off
+// the UI goroutine. A newer filter stops an older one.
 func (n *Navigator) filter(q string) {
 	n.query = q
 	gen := n.gen.Add(1)
@@ -365,9 +367,20 @@ func (n *Navigator) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	pad := th.Size(theme.SizeNameInnerPadding)
 	n.fitWidth = n.list.Size().Width
 	nameWidth := top.Size().Width - state.MinSize().Width - th.Size(theme.SizeNamePadding) - 2*pad
-	name.Segments = fitSegments(emphasise(e.Name, n.docs.marks(n.shownFor, k)), nameWidth, th.Size(theme.SizeNameText))
+	marks := n.docs.marks(n.shownFor, k)
+	name.Segments = fitSegments(emphasise(e.Name, marks), nameWidth, th.Size(theme.SizeNameText))
 	name.Refresh()
-	line.SetText(fitWidth(e.FirstLine, box.Size().Width-2*pad, th.Size(theme.SizeNameCaptionText)))
+	lineWidth, lineSize := box.Size().Width-2*pad, th.Size(theme.SizeNameCaptionText)
+	text := fitWidth(e.FirstLine, lineWidth, lineSize)
+	if n.shownFor != "" && len(marks) == 0 && text != e.FirstLine {
+		// The document is listed for its first line: if the line is cut before the words searched
+		// for end, it is shown from the start of the word they start in.
+		if start, end := lineMatch(n.shownFor, e.FirstLine); end > len(text)-len("…") {
+			from := strings.LastIndexAny(e.FirstLine[:start], " \t") + 1
+			text = fitWidth("…"+e.FirstLine[from:], lineWidth, lineSize)
+		}
+	}
+	line.SetText(text)
 }
 
 // fitWidth returns s, or the longest start of s with an ellipsis after it, that fits in width, in

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/tagdesk/tagdesk/annotations"
 )
@@ -56,14 +55,10 @@ func markedText(name string, marks []int) string {
 
 // TestNavigatorSearchTyped types, backspaces and edits queries in the search box a key at a time
 // while the documents arrive page by page, and checks after each key that the list shows what
-// fuzzy.FindFrom over every document's name and first line gives, in its order, with the matched
-// letters of the names in bold.
+// fuzzy.FindFrom over every document's name gives, in its order, with the matched letters of the
+// names in bold, then the other documents whose first line holds the query.
 func TestNavigatorSearchTyped(t *testing.T) {
 	docs := append(newsEntries(6000), trickyEntries()...)
-	hay := make([]string, len(docs))
-	for i, d := range docs {
-		hay[i] = d.Name + "\n" + d.FirstLine
-	}
 	backspace := func(e *keyEntry) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace}) }
 	left := func(e *keyEntry) { e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft}) }
 	var keys []keystroke
@@ -101,13 +96,18 @@ func TestNavigatorSearchTyped(t *testing.T) {
 			}
 			continue
 		}
-		want := fuzzy.Find(q, hay[:len(n.all)])
-		if len(got) != len(want) {
-			t.Fatalf("key %d, %q: the list shows %d documents, fuzzy.FindFrom gives %d", i, q, len(got), len(want))
+		want, lines, _ := wantSearch(q, docs[:len(n.all)])
+		if len(got) != len(want)+len(lines) {
+			t.Fatalf("key %d, %q: the list shows %d documents, want %d by name and %d by first line", i, q, len(got), len(want), len(lines))
 		}
 		for j, m := range want {
 			if got[j].ID != docs[m.Index].ID {
 				t.Fatalf("key %d, %q: row %d is %q, fuzzy.FindFrom gives %q", i, q, j, got[j].Name, docs[m.Index].Name)
+			}
+		}
+		for j, k := range lines {
+			if got[len(want)+j].ID != docs[k].ID {
+				t.Fatalf("key %d, %q: row %d is %q, want %q for its first line", i, q, len(want)+j, got[len(want)+j].Name, docs[k].Name)
 			}
 		}
 		for j, m := range want[:min(len(want), 5)] {
@@ -119,6 +119,28 @@ func TestNavigatorSearchTyped(t *testing.T) {
 	}
 	if got := n.Entries(); len(got) < 3 || got[0].Name != "same name" || got[2].Name != "same name" || got[0].ID > got[1].ID || got[1].ID > got[2].ID {
 		t.Errorf("the search %q lists %v first, want the 3 documents named so, in the order they were listed", n.search.Text, got[:min(len(got), 3)])
+	}
+}
+
+// TestNavigatorSearchShowsLineMatch: a document listed for its first line shows, in a row too
+// narrow for the whole line, the words searched for rather than the line's start.
+func TestNavigatorSearchShowsLineMatch(t *testing.T) {
+	n, _ := newTestNavigator(t, 320)
+	n.add(newsEntries(200))
+	n.filter("officials said on TELEGRAM")
+	n.Wait()
+	if len(n.Entries()) == 0 {
+		t.Fatal("the search lists no document, want those whose first line holds it")
+	}
+	row := n.newRow()
+	row.Resize(fyne.NewSize(300, row.MinSize().Height))
+	n.updateRow(0, row)
+	line := row.(*fyne.Container).Objects[1].(*widget.Label).Text
+	if e := n.Entries()[0]; !strings.HasPrefix(line, "…") || !strings.Contains(line, "officials said on Telegram") {
+		t.Errorf("the row of %q shows its first line as %q, want it cut before the words searched for, which it shows", e.FirstLine, line)
+	}
+	if bold := boldText(row); bold != "" {
+		t.Errorf("the row's name shows %q in bold, want nothing: the name does not match", bold)
 	}
 }
 
