@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -145,6 +146,10 @@ func runGUI(e *env, projectFlag, annotator string) int {
 		// after start-up: copying a large project competes with it for the disk and the CPU
 		<-w.Loaded()
 		<-w.Listed()
+		// Listing a large project allocates several times what the list keeps (about 120 MB for
+		// 100,000 documents, 34 MB kept): give the garbage back to the system now rather than
+		// whenever the runtime gets to it, so that the app holds about what it uses.
+		debug.FreeOSMemory()
 		backupOnOpen(e.ctx, p, trace)
 	}()
 	w.ShowAndRun()

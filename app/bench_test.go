@@ -281,6 +281,8 @@ func benchNavigator(b *testing.B) *Navigator {
 	w := test.NewTempWindow(b, n)
 	w.Resize(fyne.NewSize(320, 800))
 	n.add(newsEntries(100000))
+	n.search.FocusGained() // as a user clicks in the search box or presses Ctrl+K before typing
+	n.Wait()
 	return n
 }
 

@@ -40,9 +40,14 @@ import (
 // grouping, on every core. The navigator owns a docIndex on the UI goroutine; search runs on any
 // goroutine.
 type docIndex struct {
-	hay     []string // the names: the strings fuzzy matches
-	folded  []string // hay folded as foldRune does, up to its first NUL (where fuzzy stops reading)
-	lines   []string // the first lines, folded whole
+	hay    []string // the names: the strings fuzzy matches
+	firsts []string // the first lines, as listed
+	// folded holds hay folded as foldRune does, up to its first NUL (where fuzzy stops reading), and
+	// lines firsts folded whole, for the documents hay[:len(folded)]: they are made when the search
+	// is first used (see ensure and warm), so that a project opened and never searched does not hold
+	// a second copy of every name and first line (about 15 MB for 100,000 documents).
+	folded  []string
+	lines   []string
 	results []*docResult
 	version int // counts replaced documents, so that a search over the old ones is not kept
 }
@@ -74,24 +79,59 @@ type docSearch struct {
 // maxDocResults is how many recent results a docIndex keeps.
 const maxDocResults = 16
 
-// add appends entries to the documents searched.
+// add appends entries to the documents searched; once the search is in use, they are folded now.
 func (x *docIndex) add(entries []annotations.DocumentEntry) {
+	folding := len(x.folded) > 0
 	for _, e := range entries {
 		x.hay = append(x.hay, e.Name)
-		x.folded = append(x.folded, foldString(e.Name))
-		x.lines = append(x.lines, foldAll(e.FirstLine))
+		x.firsts = append(x.firsts, e.FirstLine)
 	}
+	if folding {
+		x.ensure()
+	}
+}
+
+// ensure folds the documents not folded yet.
+func (x *docIndex) ensure() {
+	folded, lines := foldDocs(x.hay[len(x.folded):], x.firsts[len(x.folded):])
+	x.folded, x.lines = append(x.folded, folded...), append(x.lines, lines...)
+}
+
+// unfolded returns the documents not folded yet, from position start, for folding elsewhere.
+func (x *docIndex) unfolded() (start, version int, names, firsts []string) {
+	k := len(x.folded)
+	return k, x.version, x.hay[k:], x.firsts[k:]
+}
+
+// install takes the folding of the documents from position start that unfolded gave, unless the
+// index changed meanwhile.
+func (x *docIndex) install(start, version int, folded, lines []string) {
+	if x.version == version && len(x.folded) == start && start+len(folded) <= len(x.hay) {
+		x.folded, x.lines = append(x.folded, folded...), append(x.lines, lines...)
+	}
+}
+
+// foldDocs folds names and first lines as the index holds them.
+func foldDocs(names, firsts []string) (folded, lines []string) {
+	folded, lines = make([]string, len(names)), make([]string, len(names))
+	for i := range names {
+		folded[i], lines[i] = foldString(names[i]), foldAll(firsts[i])
+	}
+	return folded, lines
 }
 
 // set replaces the document at position k: if its name or first line changed, the recent results
 // are forgotten. The slices are copied first, as a running search may be reading them.
 func (x *docIndex) set(k int, e annotations.DocumentEntry) {
-	line := foldAll(e.FirstLine)
-	if x.hay[k] == e.Name && x.lines[k] == line {
+	if x.hay[k] == e.Name && x.firsts[k] == e.FirstLine {
 		return
 	}
-	x.hay, x.folded, x.lines = slices.Clone(x.hay), slices.Clone(x.folded), slices.Clone(x.lines)
-	x.hay[k], x.folded[k], x.lines[k] = e.Name, foldString(e.Name), line
+	x.hay, x.firsts = slices.Clone(x.hay), slices.Clone(x.firsts)
+	x.hay[k], x.firsts[k] = e.Name, e.FirstLine
+	if k < len(x.folded) {
+		x.folded, x.lines = slices.Clone(x.folded), slices.Clone(x.lines)
+		x.folded[k], x.lines[k] = foldString(e.Name), foldAll(e.FirstLine)
+	}
 	x.results = nil
 	x.version++
 }
@@ -101,6 +141,7 @@ func (x *docIndex) reset() { *x = docIndex{version: x.version + 1} }
 
 // search prepares the search for q over the documents listed so far. q must not be empty.
 func (x *docIndex) search(q string) docSearch {
+	x.ensure()
 	s := docSearch{query: q, fq: foldString(q), fl: foldAll(q), nul: strings.ContainsRune(q, 0),
 		hay: x.hay, folded: x.folded, lines: x.lines, version: x.version}
 	left := func(r *docResult, matches []int) int { return len(matches) + len(x.hay) - r.upto }

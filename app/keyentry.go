@@ -11,6 +11,16 @@ type keyEntry struct {
 	widget.Entry
 	// onKey gets every key first and returns whether it used it.
 	onKey func(ev *fyne.KeyEvent) bool
+	// onFocus, if set, is called when the entry gets the keyboard focus.
+	onFocus func()
+}
+
+// FocusGained calls onFocus, if set.
+func (e *keyEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
 }
 
 var _ fyne.Focusable = (*keyEntry)(nil)

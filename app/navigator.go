@@ -39,6 +39,7 @@ type Navigator struct {
 	onLoaded func() // called on the UI goroutine when a load has read every document
 
 	search   *keyEntry
+	warming  bool // warmSearch is folding the documents
 	progress *widget.ProgressBar
 	list     *widget.List
 
@@ -64,6 +65,7 @@ type Navigator struct {
 func NewNavigator() *Navigator {
 	n := &Navigator{index: map[int64]int{}, progress: widget.NewProgressBar()}
 	n.search = newKeyEntry("Find a document", n.key)
+	n.search.onFocus = n.warmSearch
 	n.search.OnChanged = func(q string) { n.filter(q) }
 	n.progress.TextFormatter = func() string {
 		if n.review {
@@ -230,6 +232,23 @@ func (n *Navigator) Next(dir int, notDone bool) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// warmSearch folds the documents for the search off the UI goroutine, when the search box gets the
+// focus: the first key typed then finds the index ready.
+func (n *Navigator) warmSearch() {
+	start, version, names, firsts := n.docs.unfolded()
+	if len(names) == 0 || n.warming {
+		return
+	}
+	n.warming = true
+	n.work.Go(func() {
+		folded, lines := foldDocs(names, firsts)
+		fyne.Do(func() {
+			n.warming = false
+			n.docs.install(start, version, folded, lines)
+		})
+	})
 }
 
 // FocusSearch puts the keyboard focus in the search box.

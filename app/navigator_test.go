@@ -273,3 +273,44 @@ func TestFitSegments(t *testing.T) {
 		})
 	}
 }
+
+// TestNavigatorFoldsOnFirstUse: listing documents does not fold them for the search; the search box
+// getting the focus folds them off the UI goroutine, a search without it folds them then, and either
+// way the search finds what it finds with the index made as documents arrive.
+func TestNavigatorFoldsOnFirstUse(t *testing.T) {
+	docs := newsEntries(3000)
+	results := map[string][]annotations.DocumentEntry{}
+	for _, how := range []string{"focus", "search"} {
+		n, _ := newTestNavigator(t, 400)
+		n.add(docs[:2000])
+		if len(n.docs.folded) != 0 {
+			t.Fatalf("%s: %d documents folded before any search", how, len(n.docs.folded))
+		}
+		if how == "focus" {
+			n.search.FocusGained()
+			n.Wait()
+			if len(n.docs.folded) != 2000 || len(n.docs.lines) != 2000 {
+				t.Fatalf("focus folded %d names and %d lines, want 2000", len(n.docs.folded), len(n.docs.lines))
+			}
+		}
+		n.add(docs[2000:])
+		n.filter("kresny")
+		n.Wait()
+		if len(n.docs.folded) != 3000 {
+			t.Fatalf("%s: %d documents folded after a search, want 3000", how, len(n.docs.folded))
+		}
+		results[how] = slices.Clone(n.Entries())
+	}
+	var x docIndex // the oracle: folded as each page arrives
+	x.add(docs[:1])
+	x.ensure()
+	x.add(docs[1:])
+	want := x.search("kresny").run(func() bool { return false })
+	matched := map[int]bool{}
+	for _, k := range append(slices.Clone(want.names), want.lines...) {
+		matched[k] = true
+	}
+	if n := len(matched); len(results["focus"]) == 0 || len(results["focus"]) != n || !slices.Equal(results["focus"], results["search"]) {
+		t.Errorf("focus found %d, search %d, the index made as documents came %d", len(results["focus"]), len(results["search"]), n)
+	}
+}
