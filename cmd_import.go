@@ -7,6 +7,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -71,6 +72,10 @@ reason and nothing is imported.`,
 			if err != nil {
 				return err
 			}
+			// An import streams: its live heap stays small (tens of MB for a million spans) while it
+			// allocates gigabytes, so the collector would run every few MB. Letting the heap grow to
+			// five times what is live takes 15% off a million-span import for about 150 MB more.
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			var rep annotations.ImportReport
 			err = intoProject(e, path, !*dryRun, func(p *annotations.Project) error {
 				r := formats.OpenWith(args, formats.ReadOptions{Format: *format, Offsets: unit}, e.stdin)
