@@ -278,6 +278,7 @@ func BenchmarkNavigator100k(b *testing.B) {
 func benchNavigator(b *testing.B) *Navigator {
 	test.NewTempApp(b)
 	n := NewNavigator()
+	n.deferUI()
 	w := test.NewTempWindow(b, n)
 	w.Resize(fyne.NewSize(320, 800))
 	n.add(newsEntries(100000))

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 
@@ -52,18 +53,22 @@ type Navigator struct {
 	current  int64
 	done     int
 	query    string
-	gen      atomic.Int64              // counts filter runs, so that an old one stops and its result is dropped
-	loads    atomic.Int64              // counts loads, so that an old one stops (typing does not stop a load)
-	work     pending                   // background loads and filters, for tests
-	syncing  bool                      // the list's selection is being set from code
-	review   bool                      // the statuses are the gold layer's: review's words for them
-	scores   map[int64]agreement.Value // agreement per document, shown in review mode
-	worst    bool                      // without a search, list the lowest agreement first
+	gen      atomic.Int64 // counts filter runs, so that an old one stops and its result is dropped
+	loads    atomic.Int64 // counts loads, so that an old one stops (typing does not stop a load)
+	work     pending      // background loads and filters, for tests
+	// do hands work to the UI goroutine: fyne.Do, or in tests a queue that Wait runs (deferUI)
+	do      func(func())
+	uiMu    sync.Mutex
+	uiQueue []func()
+	syncing bool                      // the list's selection is being set from code
+	review  bool                      // the statuses are the gold layer's: review's words for them
+	scores  map[int64]agreement.Value // agreement per document, shown in review mode
+	worst   bool                      // without a search, list the lowest agreement first
 }
 
 // NewNavigator returns an empty navigator.
 func NewNavigator() *Navigator {
-	n := &Navigator{index: map[int64]int{}, progress: widget.NewProgressBar()}
+	n := &Navigator{index: map[int64]int{}, progress: widget.NewProgressBar(), do: fyne.Do}
 	n.search = newKeyEntry("Find a document", n.key)
 	n.search.onFocus = n.warmSearch
 	n.search.OnChanged = func(q string) { n.filter(q) }
@@ -106,7 +111,7 @@ func (n *Navigator) Load(ctx context.Context, p *annotations.Project, annotator 
 			docs, err := p.ListDocuments(ctx, annotations.DocumentQuery{Annotator: annotator, After: after, Limit: limit})
 			last := err != nil || len(docs) < limit || n.loads.Load() != load
 			room := total
-			fyne.Do(func() { // the loop reads the next page meanwhile
+			n.do(func() { // the loop reads the next page meanwhile
 				if n.loads.Load() != load {
 					return // a newer load replaced this one
 				}
@@ -149,7 +154,33 @@ func (n *Navigator) reserve(total int) {
 }
 
 // Wait waits for background loads and filters to finish (for tests).
-func (n *Navigator) Wait() { n.work.Wait() }
+func (n *Navigator) Wait() {
+	for {
+		n.work.Wait()
+		n.uiMu.Lock()
+		queued := n.uiQueue
+		n.uiQueue = nil
+		n.uiMu.Unlock()
+		if len(queued) == 0 {
+			return
+		}
+		for _, f := range queued {
+			f()
+		}
+	}
+}
+
+// deferUI has the navigator's background work hand its widget changes to Wait instead of
+// fyne.Do, for tests: Fyne's test driver runs fyne.Do at once on the calling goroutine, so a
+// search finishing while the test types in the search box would change widgets from two
+// goroutines at once.
+func (n *Navigator) deferUI() {
+	n.do = func(f func()) {
+		n.uiMu.Lock()
+		n.uiQueue = append(n.uiQueue, f)
+		n.uiMu.Unlock()
+	}
+}
 
 // Entries returns the documents in the order the list shows them.
 func (n *Navigator) Entries() []annotations.DocumentEntry {
@@ -244,7 +275,7 @@ func (n *Navigator) warmSearch() {
 	n.warming = true
 	n.work.Go(func() {
 		folded, lines := foldDocs(names, firsts)
-		fyne.Do(func() {
+		n.do(func() {
 			n.warming = false
 			n.docs.install(start, version, folded, lines)
 		})
@@ -312,7 +343,7 @@ func (n *Navigator) filter(q string) {
 		if r == nil {
 			return // a newer filter replaced this one
 		}
-		fyne.Do(func() {
+		n.do(func() {
 			n.docs.keep(search, r)
 			if gen != n.gen.Load() {
 				return

@@ -18,6 +18,7 @@ func newTestNavigator(t *testing.T, width float32) (*Navigator, fyne.Window) {
 	t.Helper()
 	test.NewTempApp(t)
 	n := NewNavigator()
+	n.deferUI()
 	w := test.NewTempWindow(t, n)
 	w.Resize(fyne.NewSize(width, 800))
 	return n, w
