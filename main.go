@@ -136,12 +136,7 @@ func runGUI(e *env, projectFlag, annotator string) int {
 	}
 	fyneapp.SetMetadata(metadata())
 	a := fyneapp.NewWithID(appID)
-	var w *gui.Window
-	if trace != nil {
-		w = gui.NewTracedWindow(a, p, strings.TrimSpace(annotator), trace)
-	} else {
-		w = gui.NewWindow(a, p, strings.TrimSpace(annotator))
-	}
+	w := gui.NewTracedWindow(a, p, strings.TrimSpace(annotator), trace)
 	go func() {
 		// after start-up: copying a large project competes with it for the disk and the CPU
 		<-w.Loaded()

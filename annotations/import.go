@@ -428,9 +428,7 @@ func (p *Project) newImporter(ctx context.Context, tx *sql.Tx, opts ImportOption
 	if im.relationTypes, err = loadRelationTypes(ctx, tx); err != nil {
 		return nil, err
 	}
-	if im.rec, err = p.newReconciler(ctx, tx); err != nil {
-		return nil, err
-	}
+	im.rec = p.newReconciler(ctx, tx)
 	return im, nil
 }
 
@@ -596,7 +594,12 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 	im.notices.record(rec)
 	now := formatTime(im.p.now())
 	keys := make([]spanKey, len(spans)) // of spans, for the relations
-	runes := pre.runes                  // the normalised text, once a span needs its attributes derived
+	runes := func() []rune {            // the normalised text, once a span needs its attributes derived here
+		if pre.runes == nil {
+			pre.runes = []rune(normText)
+		}
+		return pre.runes
+	}
 	for i, s := range spans {
 		labelID, err := im.labelID(s.label)
 		if err != nil {
@@ -610,16 +613,13 @@ func (im *importer) add(rec *Record, rep *ImportReport) error {
 			}
 			if l, _ := im.labels.byName(s.label); im.early[layerKey{d.ID, s.annotator, s.byDefault}] && len(l.Attributes) > 0 {
 				// an earlier record may have brought this span without values, derived then
-				in.replaces = formatAttrs(DeriveAttrs(l.Attributes, []rune(normText), s.start, s.end))
+				in.replaces = formatAttrs(DeriveAttrs(l.Attributes, runes(), s.start, s.end))
 			}
 		} else if l, _ := im.labels.byName(s.label); len(l.Attributes) > 0 {
 			if pre.derived != nil && pre.derived[s.index] != "" && !im.redefined[s.label] {
 				in.attrs, in.derived = pre.derived[s.index], true
 			} else {
-				if runes == nil {
-					runes = []rune(normText)
-				}
-				in.attrs, in.derived = formatAttrs(DeriveAttrs(l.Attributes, runes, s.start, s.end)), true
+				in.attrs, in.derived = formatAttrs(DeriveAttrs(l.Attributes, runes(), s.start, s.end)), true
 			}
 		}
 		l := im.layer(d.ID, s.annotator, s.byDefault, rec.File)

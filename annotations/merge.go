@@ -174,10 +174,7 @@ func (p *Project) Merge(ctx context.Context, paths []string, opts MergeOptions) 
 		return rep, fmt.Errorf("merge: %w", err)
 	}
 	defer tx.Rollback()
-	rec, err := p.newReconciler(sqlCtx, tx)
-	if err != nil {
-		return rep, err
-	}
+	rec := p.newReconciler(sqlCtx, tx)
 	defer rec.close()
 	m := &merger{p: p, ctx: ctx, sqlCtx: sqlCtx, tx: tx, rec: rec, progress: opts.Progress}
 	if m.labels, err = loadLabels(sqlCtx, tx); err != nil {

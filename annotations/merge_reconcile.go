@@ -1,6 +1,7 @@
 package annotations
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -146,64 +147,43 @@ type layerResult struct {
 	relationsAdded, relationsPresent int
 }
 
-// reconciler applies layers within one write transaction, with prepared statements and the
-// annotators it has met cached by name.
+// reconciler applies layers within one write transaction, with its statements prepared once (q) and
+// the annotators it has met cached by name.
 type reconciler struct {
 	p   *Project
 	ctx context.Context
 	tx  *sql.Tx
-	q   *preparedTx // tx, for the statements run once per layer
+	q   *preparedTx // tx
 
-	existing, insert, fillNote, fillAttrs, findAnnotator, insertRelation, replaceAttrs *sql.Stmt
-	annotators                                                                         map[string]int64
-	annotatorsAdded                                                                    []string
+	annotators      map[string]int64
+	annotatorsAdded []string
 }
 
-// existingSpansQuery lists an annotator's spans of a document.
-const existingSpansQuery = `SELECT start, "end", label_id, note FROM spans WHERE document_id = ? AND +annotator_id = ?`
+// The reconciler's statements. "+annotator_id" in existingSpansQuery keeps SQLite from reading all
+// of the annotator's spans through spans_annotator_updated: the document's spans, through the
+// unique index, are far fewer.
+const (
+	existingSpansQuery = `SELECT start, "end", label_id, note FROM spans WHERE document_id = ? AND +annotator_id = ?`
+	insertSpanQuery    = `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, attrs, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	// fillAttrsQuery gives a span values when it has none, or has the values ?8 (see incomingSpan.replaces)
+	fillAttrsQuery = `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
+		WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs IN ('{}', ?)`
+	fillNoteQuery = `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
+		WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`
+	findAnnotatorQuery  = `SELECT id FROM annotators WHERE name = ?`
+	insertRelationQuery = `INSERT INTO relations (document_id, from_span, to_span, type_id, created_at)
+		SELECT ?1, f.id, t.id, ?2, ?3 FROM spans f, spans t
+		WHERE f.document_id = ?1 AND f.start = ?5 AND f."end" = ?6 AND f.label_id = ?7 AND f.annotator_id = ?4
+		AND t.document_id = ?1 AND t.start = ?8 AND t."end" = ?9 AND t.label_id = ?10 AND t.annotator_id = ?4
+		ON CONFLICT DO NOTHING`
+)
 
-func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) (*reconciler, error) {
-	r := &reconciler{p: p, ctx: ctx, tx: tx, q: newPreparedTx(tx), annotators: map[string]int64{}}
-	for _, s := range []struct {
-		stmt  **sql.Stmt
-		query string
-	}{
-		// "+annotator_id" keeps SQLite from reading all of the annotator's spans through
-		// spans_annotator_updated: the document's spans, through the unique index, are far fewer.
-		{&r.existing, existingSpansQuery},
-		{&r.insert, `INSERT INTO spans (document_id, annotator_id, label_id, start, "end", note, attrs, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
-		{&r.fillAttrs, `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
-			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs = '{}'`},
-		{&r.replaceAttrs, `UPDATE spans SET attrs = ?, updated_at = max(updated_at, ?)
-			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND attrs IN ('{}', ?)`},
-		{&r.fillNote, `UPDATE spans SET note = ?, updated_at = max(updated_at, ?)
-			WHERE document_id = ? AND annotator_id = ? AND label_id = ? AND start = ? AND "end" = ? AND note = ''`},
-		{&r.findAnnotator, `SELECT id FROM annotators WHERE name = ?`},
-		{&r.insertRelation, `INSERT INTO relations (document_id, from_span, to_span, type_id, created_at)
-			SELECT ?1, f.id, t.id, ?2, ?3 FROM spans f, spans t
-			WHERE f.document_id = ?1 AND f.start = ?5 AND f."end" = ?6 AND f.label_id = ?7 AND f.annotator_id = ?4
-			AND t.document_id = ?1 AND t.start = ?8 AND t."end" = ?9 AND t.label_id = ?10 AND t.annotator_id = ?4
-			ON CONFLICT DO NOTHING`},
-	} {
-		stmt, err := tx.PrepareContext(ctx, s.query)
-		if err != nil {
-			r.close()
-			return nil, fmt.Errorf("reconcile: %w", err)
-		}
-		*s.stmt = stmt
-	}
-	return r, nil
+func (p *Project) newReconciler(ctx context.Context, tx *sql.Tx) *reconciler {
+	return &reconciler{p: p, ctx: ctx, tx: tx, q: newPreparedTx(tx), annotators: map[string]int64{}}
 }
 
-func (r *reconciler) close() {
-	r.q.close()
-	for _, s := range []*sql.Stmt{r.existing, r.insert, r.fillNote, r.fillAttrs, r.findAnnotator, r.insertRelation, r.replaceAttrs} {
-		if s != nil {
-			s.Close()
-		}
-	}
-}
+func (r *reconciler) close() { r.q.close() }
 
 // apply brings l into the project.
 func (r *reconciler) apply(l *layer) (layerResult, error) {
@@ -287,7 +267,7 @@ func missing(l *layer, have map[spanKey]string) (add, fill []spanKey) {
 func (r *reconciler) write(l *layer, id int64, have map[spanKey]string, add, fill []spanKey, res *layerResult) error {
 	for _, k := range add {
 		s := l.spans[k]
-		out, err := r.insert.ExecContext(r.ctx, l.docID, id, k.label, k.start, k.end, s.note, s.attrs, s.created, s.updated)
+		out, err := r.q.ExecContext(r.ctx, insertSpanQuery, l.docID, id, k.label, k.start, k.end, s.note, s.attrs, s.created, s.updated)
 		if err != nil {
 			return fmt.Errorf("reconcile: insert span: %w", err)
 		}
@@ -297,7 +277,7 @@ func (r *reconciler) write(l *layer, id int64, have map[spanKey]string, add, fil
 	}
 	for _, k := range fill {
 		s := l.spans[k]
-		out, err := r.fillNote.ExecContext(r.ctx, s.note, s.updated, l.docID, id, k.label, k.start, k.end)
+		out, err := r.q.ExecContext(r.ctx, fillNoteQuery, s.note, s.updated, l.docID, id, k.label, k.start, k.end)
 		if err != nil {
 			return fmt.Errorf("reconcile: fill note: %w", err)
 		}
@@ -312,13 +292,8 @@ func (r *reconciler) write(l *layer, id int64, have map[spanKey]string, add, fil
 		if _, existed := have[k]; !existed || id == 0 || s.attrs == "{}" || s.derived {
 			continue
 		}
-		var err error
-		if s.replaces != "" {
-			_, err = r.replaceAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end, s.replaces)
-		} else {
-			_, err = r.fillAttrs.ExecContext(r.ctx, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end)
-		}
-		if err != nil {
+		replaces := cmp.Or(s.replaces, "{}")
+		if _, err := r.q.ExecContext(r.ctx, fillAttrsQuery, s.attrs, s.updated, l.docID, id, k.label, k.start, k.end, replaces); err != nil {
 			return fmt.Errorf("reconcile: fill attributes: %w", err)
 		}
 	}
@@ -342,7 +317,7 @@ func (r *reconciler) writeRelations(l *layer, id int64, res *layerResult) error 
 		return nil
 	}
 	for _, k := range l.relations {
-		out, err := r.insertRelation.ExecContext(r.ctx, l.docID, k.typ, k.created, id,
+		out, err := r.q.ExecContext(r.ctx, insertRelationQuery, l.docID, k.typ, k.created, id,
 			k.from.start, k.from.end, k.from.label, k.to.start, k.to.end, k.to.label)
 		if err != nil {
 			return fmt.Errorf("reconcile: insert relation: %w", err)
@@ -358,7 +333,7 @@ func (r *reconciler) writeRelations(l *layer, id int64, res *layerResult) error 
 
 // spansOf returns the keys and notes of an annotator's spans of a document.
 func (r *reconciler) spansOf(docID, annotatorID int64) (map[spanKey]string, error) {
-	rows, err := r.existing.QueryContext(r.ctx, docID, annotatorID)
+	rows, err := r.q.QueryContext(r.ctx, existingSpansQuery, docID, annotatorID)
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
@@ -381,7 +356,7 @@ func (r *reconciler) lookup(name string) (int64, error) {
 		return id, nil
 	}
 	var id int64
-	err := r.findAnnotator.QueryRowContext(r.ctx, name).Scan(&id)
+	err := r.q.QueryRowContext(r.ctx, findAnnotatorQuery, name).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -302,16 +302,21 @@ func TestNavigatorFoldsOnFirstUse(t *testing.T) {
 		}
 		results[how] = slices.Clone(n.Entries())
 	}
-	var x docIndex // the oracle: folded as each page arrives
-	x.add(docs[:1])
-	x.ensure()
-	x.add(docs[1:])
-	want := x.search("kresny").run(func() bool { return false })
-	matched := map[int]bool{}
-	for _, k := range append(slices.Clone(want.names), want.lines...) {
-		matched[k] = true
+	names, lines, _ := wantSearch("kresny", docs) // fuzzy.FindFrom over the names, then first lines
+	var want []int64
+	for _, m := range names {
+		want = append(want, docs[m.Index].ID)
 	}
-	if n := len(matched); len(results["focus"]) == 0 || len(results["focus"]) != n || !slices.Equal(results["focus"], results["search"]) {
-		t.Errorf("focus found %d, search %d, the index made as documents came %d", len(results["focus"]), len(results["search"]), n)
+	for _, k := range lines {
+		want = append(want, docs[k].ID)
+	}
+	for how, got := range results {
+		ids := make([]int64, len(got))
+		for i, e := range got {
+			ids[i] = e.ID
+		}
+		if len(want) == 0 || !slices.Equal(ids, want) {
+			t.Errorf("folded on %s, the search lists %d documents, not the %d fuzzy and the first lines give, in their order", how, len(ids), len(want))
+		}
 	}
 }

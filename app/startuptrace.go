@@ -78,7 +78,8 @@ func (t *StartupTrace) Mark(event, detail string) {
 	}
 }
 
-// NewTracedWindow is NewWindow with a window that writes the events of its start-up to t.
+// NewTracedWindow is NewWindow with a window that writes the events of its start-up to t; a nil t
+// writes none.
 func NewTracedWindow(a fyne.App, p *annotations.Project, annotator string, t *StartupTrace) *Window {
 	return newWindow(a, p, annotator, t)
 }
